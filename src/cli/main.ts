@@ -12,7 +12,9 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 
 const program = new Command()
   .name('mizu')
-  .description('A private, end-to-end encrypted messenger whose only server is a Tezos smart contract.')
+  .description(
+    'A private, end-to-end encrypted messenger whose only server is a Tezos smart contract.',
+  )
   .version(pkg.version);
 
 await program.parseAsync(process.argv);

@@ -2,11 +2,11 @@
  * Sealed discovery requests (seed "postal boxes and discovery requests",
  * BRIEF §2): how Alice reaches Bob, who does not know her yet.
  *
- * Wire format (kind 0x21), overhead over the padded payload 49 bytes:
+ * Wire format (kind 0x14), overhead over the padded payload 49 bytes:
  *
  *   0      1                33                               n-16       n
  *   +------+----------------+--------------------------------+----------+
- *   | 0x21 | EPH (32)       | sealed payload                 | tag (16) |
+ *   | 0x14 | EPH (32)       | sealed payload                 | tag (16) |
  *   +------+----------------+--------------------------------+----------+
  *
  *   K    = HKDF-SHA256(salt = EPH ‖ IK_B, ikm = DH(EPH, IK_B),
@@ -176,8 +176,8 @@ export function openRequest(
   if (bytes.length > MAX_REQUEST_BYTES)
     throw new MalformedError(WHAT, `longer than ${MAX_REQUEST_BYTES} bytes`);
   if (bytes[0] !== WIRE.request) {
-    if (bytes[0]! >> 4 !== 2) throw new UnsupportedVersionError(WHAT, bytes[0]!);
-    throw new MalformedError(WHAT, 'unknown kind byte');
+    if (bytes[0]! >> 4 !== 1) throw new UnsupportedVersionError(WHAT, bytes[0]!);
+    throw new MalformedError(WHAT, 'not a discovery request (wrong kind byte)');
   }
   if (bytes.length < 33 + AEAD_TAG_BYTES) throw new MalformedError(WHAT, 'too short');
   const head = bytes.subarray(0, 33);

@@ -20,9 +20,7 @@ export type ProtocolErrorCode =
   | 'DECRYPTION_FAILED'
   | 'DUPLICATE_MESSAGE'
   | 'TOO_MANY_SKIPPED'
-  | 'SESSION_LIMIT'
   | 'NO_SENDING_SESSION'
-  | 'UNKNOWN_PREKEY'
   | 'REQUEST_BAD_PROOF';
 
 /** Base class: every error the protocol core throws is a ProtocolError. */
@@ -125,26 +123,11 @@ export class TooManySkippedError extends ProtocolError {
   }
 }
 
-export class SessionLimitError extends ProtocolError {
-  constructor(reason: string) {
-    super('SESSION_LIMIT', `Cannot add a session: ${reason}`);
-  }
-}
-
 export class NoSendingSessionError extends ProtocolError {
   constructor() {
     super(
       'NO_SENDING_SESSION',
       'Cannot encrypt: this conversation has no session that can send yet',
-    );
-  }
-}
-
-export class UnknownPrekeyError extends ProtocolError {
-  constructor() {
-    super(
-      'UNKNOWN_PREKEY',
-      'Cannot open the initial message: it was made for a signed prekey this identity no longer holds',
     );
   }
 }

@@ -6,7 +6,10 @@
 
 import { utf8 } from './bytes.js';
 
-/** Leading byte of every postal-box entry and discovery request (high nibble: version 1). */
+/**
+ * Leading byte of every postal-box entry and discovery request: the high
+ * nibble is the format version (1), the low nibble the kind.
+ */
 export const WIRE = {
   /** Steady-state Double Ratchet message. */
   message: 0x11,
@@ -15,7 +18,7 @@ export const WIRE = {
   /** Initial message with an ML-KEM-768 encapsulation (PQXDH-style hybrid). */
   initialPq: 0x13,
   /** Sealed discovery request (request boxes only). */
-  request: 0x21,
+  request: 0x14,
 } as const;
 
 /** Version byte of the key bundle body. */

@@ -55,3 +55,12 @@ export const MAX_STATE_BYTES = 256 * 1024;
 
 /** Number of SHA-512 iterations when computing a safety number (raises the cost of collisions). */
 export const SAFETY_NUMBER_ITERATIONS = 5200;
+
+/**
+ * How long a retired signed prekey (and its KEM key) is kept after rotation,
+ * so that initial messages made from the previous bundle still open. Long
+ * enough for a sender who fetched the old bundle to post and for the
+ * recipient to sync after some time offline; short enough to bound how long
+ * a stolen old prekey can open new sessions.
+ */
+export const PREKEY_GRACE_MS = 14 * 24 * 60 * 60 * 1000;

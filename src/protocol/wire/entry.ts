@@ -94,5 +94,7 @@ export function decodeEntry(bytes: Uint8Array): Entry {
     };
   }
   if (kind >> 4 !== 1) throw new UnsupportedVersionError(WHAT, kind);
+  if (kind === WIRE.request)
+    throw new MalformedError(WHAT, 'a discovery request does not belong in a postal box');
   throw new MalformedError(WHAT, `unknown kind byte 0x${kind.toString(16).padStart(2, '0')}`);
 }
