@@ -21,14 +21,15 @@
  *
  * Security notes: `verifyBundle` is the only way to obtain a `VerifiedBundle`,
  * the only type X3DH accepts. It checks, in this order, that the encoding is
- * well formed, that the public key hashes to the address the bundle was
- * published under, that the signature verifies, and that the contract and
- * chain are the ones the client talks to; each failure has its own error.
+ * well formed (its X25519 keys included: no low-order point), that the
+ * public key hashes to the address the bundle was published under, that the
+ * signature verifies, and that the contract and chain are the ones the client
+ * talks to; each failure has its own error.
  */
 
 import { ByteReader, ByteWriter, concatBytes, expectLength, toHex } from './bytes.js';
 import { MLKEM768_PUBLIC_KEY_BYTES } from './crypto/mlkem.js';
-import { X25519_KEY_BYTES } from './crypto/x25519.js';
+import { isUsableX25519PublicKey, X25519_KEY_BYTES } from './crypto/x25519.js';
 import {
   BundleAddressMismatchError,
   BundleBadSignatureError,
@@ -166,6 +167,9 @@ export function decodeBundle(bytes: Uint8Array): SignedBundle {
   }
   const signature = r.bytes(SIGNATURE_BYTES, 'signature').slice();
   r.end();
+  if (!isUsableX25519PublicKey(identityKey) || !isUsableX25519PublicKey(signedPrekey)) {
+    throw new MalformedError(WHAT, 'an X25519 key is a low-order point');
+  }
   return {
     accountPublicKey,
     contract,

@@ -2,9 +2,9 @@
  * Sealed discovery requests (seed "postal boxes and discovery requests",
  * BRIEF §2): how Alice reaches Bob, who does not know her yet.
  *
- * Wire format (kind 0x14), overhead over the padded payload 49 bytes:
+ * Wire format (kind 0x14), always exactly 401 bytes:
  *
- *   0      1                33                               n-16       n
+ *   0      1                33                               385        401
  *   +------+----------------+--------------------------------+----------+
  *   | 0x14 | EPH (32)       | sealed payload                 | tag (16) |
  *   +------+----------------+--------------------------------+----------+
@@ -14,7 +14,7 @@
  *   sealed payload ‖ tag = ChaCha20-Poly1305(K, nonce = 0×12, padded payload,
  *                                            ad = bytes[0..33))
  *
- * Payload (then padded with padding.ts):
+ * Payload, padded (padding.ts, `fixed`) to exactly 352 bytes whatever the note:
  *
  *   0        22              30            62          64
  *   +--------+---------------+-------------+-----------+-----------+
@@ -50,7 +50,7 @@ import {
 } from './errors.js';
 import { LABEL, WIRE } from './labels.js';
 import { MAX_REQUEST_NOTE_BYTES } from './limits.js';
-import { DEFAULT_PADDING, type PaddingPolicy, pad, paddedLength, unpad } from './padding.js';
+import { type PaddingPolicy, pad, unpad } from './padding.js';
 import {
   ADDRESS_BYTES,
   addressFromBytes,
@@ -62,10 +62,12 @@ import {
 const WHAT = 'discovery request';
 const ZERO_NONCE = new Uint8Array(12);
 const ZERO_SALT = new Uint8Array(32);
-const PAYLOAD_FIXED = ADDRESS_BYTES + 8 + 32 + 2;
 /** Longest request accepted by the parser. */
-export const MAX_REQUEST_BYTES =
-  33 + paddedLength(PAYLOAD_FIXED + MAX_REQUEST_NOTE_BYTES, DEFAULT_PADDING) + AEAD_TAG_BYTES + 64;
+/** Every payload is padded to this length, so that requests do not reveal their note's length. */
+export const REQUEST_PAYLOAD_BYTES = 352;
+const REQUEST_PADDING: PaddingPolicy = { kind: 'fixed', length: REQUEST_PAYLOAD_BYTES };
+/** The length of every version-1 discovery request. */
+export const REQUEST_BYTES = 33 + REQUEST_PAYLOAD_BYTES + AEAD_TAG_BYTES;
 
 export interface RequestContext {
   readonly contract: string;
@@ -126,7 +128,6 @@ export function sealRequest(params: {
   readonly postalIndex: bigint;
   readonly note?: string;
   readonly random: Random;
-  readonly padding?: PaddingPolicy;
 }): Uint8Array {
   const note = utf8(params.note ?? '');
   if (note.length > MAX_REQUEST_NOTE_BYTES) {
@@ -156,10 +157,7 @@ export function sealRequest(params: {
     params.recipient.identityKey,
     ctx,
   );
-  return concatBytes(
-    head,
-    aeadSeal(key, ZERO_NONCE, pad(payload, params.padding ?? DEFAULT_PADDING), head),
-  );
+  return concatBytes(head, aeadSeal(key, ZERO_NONCE, pad(payload, REQUEST_PADDING), head));
 }
 
 /**
@@ -173,13 +171,13 @@ export function openRequest(
   ctx: RequestContext,
 ): OpenedRequest {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw new MalformedError(WHAT, 'empty');
-  if (bytes.length > MAX_REQUEST_BYTES)
-    throw new MalformedError(WHAT, `longer than ${MAX_REQUEST_BYTES} bytes`);
   if (bytes[0] !== WIRE.request) {
     if (bytes[0]! >> 4 !== 1) throw new UnsupportedVersionError(WHAT, bytes[0]!);
     throw new MalformedError(WHAT, 'not a discovery request (wrong kind byte)');
   }
-  if (bytes.length < 33 + AEAD_TAG_BYTES) throw new MalformedError(WHAT, 'too short');
+  if (bytes.length !== REQUEST_BYTES) {
+    throw new MalformedError(WHAT, `a request is ${REQUEST_BYTES} bytes, not ${bytes.length}`);
+  }
   const head = bytes.subarray(0, 33);
   const eph = bytes.slice(1, 33);
   let dh: Uint8Array;

@@ -26,6 +26,7 @@ export {
 export {
   type OpenedRequest,
   openRequest,
+  REQUEST_BYTES,
   type RequestContext,
   sealRequest,
   verifyRequestSender,

@@ -12,13 +12,16 @@
  *   at most 12 % overhead and O(log log L) bits of length information leak.
  *   Lengths below `minimum` (default 32) are first raised to it.
  * - `none`: only the marker byte (length + 1).
+ * - `fixed`: always `length` bytes (discovery requests, so that every request
+ *   has the same size whatever its note).
  */
 
 import { InvalidArgumentError, MalformedError } from './errors.js';
 
 export type PaddingPolicy =
   | { readonly kind: 'none' }
-  | { readonly kind: 'padme'; readonly minimum?: number };
+  | { readonly kind: 'padme'; readonly minimum?: number }
+  | { readonly kind: 'fixed'; readonly length: number };
 
 export const DEFAULT_PADDING: PaddingPolicy = { kind: 'padme', minimum: 32 };
 
@@ -38,6 +41,15 @@ export function padmeLength(length: number): number {
 export function paddedLength(length: number, policy: PaddingPolicy): number {
   const framed = length + 1;
   if (policy.kind === 'none') return framed;
+  if (policy.kind === 'fixed') {
+    if (framed > policy.length) {
+      throw new InvalidArgumentError(
+        'plaintext',
+        `needs ${framed} bytes, more than the fixed ${policy.length}`,
+      );
+    }
+    return policy.length;
+  }
   return padmeLength(Math.max(framed, policy.minimum ?? 32));
 }
 

@@ -46,22 +46,30 @@ export interface Session {
 }
 
 const ZERO_SALT = new Uint8Array(32);
-const detectionKeys = new WeakMap<Uint8Array, WeakMap<Uint8Array, Uint8Array>>();
+type KeyCache<V> = WeakMap<Uint8Array, V>;
+const detectionKeys: KeyCache<KeyCache<KeyCache<Uint8Array>>> = new WeakMap();
+
+function cached<V>(cache: KeyCache<V>, key: Uint8Array, make: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
+}
 
 /**
- * K_det for initial messages from `initiatorIdentity` to the holder of
- * `responderPrekey`. Memoised per key object (a pure function's cache).
+ * K_det for initial messages between the holder of `ourIdentityPrivate` and
+ * the owner of `theirIdentityPublic`, made for `responderPrekey`. Memoised
+ * per key object, all three inputs included (a pure function's cache).
  */
 export function initialDetectionKey(
   ourIdentityPrivate: Uint8Array,
   theirIdentityPublic: Uint8Array,
   responderPrekey: Uint8Array,
 ): Uint8Array {
-  let byPrekey = detectionKeys.get(theirIdentityPublic);
-  if (!byPrekey) {
-    byPrekey = new WeakMap();
-    detectionKeys.set(theirIdentityPublic, byPrekey);
-  }
+  const byTheirs = cached(detectionKeys, ourIdentityPrivate, () => new WeakMap());
+  const byPrekey: KeyCache<Uint8Array> = cached(byTheirs, theirIdentityPublic, () => new WeakMap());
   let key = byPrekey.get(responderPrekey);
   if (!key) {
     const staticDh = x25519(ourIdentityPrivate, theirIdentityPublic);

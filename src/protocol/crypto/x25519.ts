@@ -73,14 +73,35 @@ export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
   return new Uint8Array(Buffer.from(jwk.x as string, 'base64url'));
 }
 
-/** DH(privateKey, publicKey): 32 shared bytes; refuses an all-zero result. */
+/**
+ * DH(privateKey, publicKey): 32 shared bytes. A low-order public key (all-zero
+ * result) is refused with InvalidArgumentError; OpenSSL already refuses it
+ * itself, with an untyped error that is translated here.
+ */
 export function x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
-  const out = diffieHellman({
-    privateKey: privateObject(privateKey),
-    publicKey: publicObject(publicKey),
-  });
+  const priv = privateObject(privateKey);
+  const pub = publicObject(publicKey);
+  let out: Buffer;
+  try {
+    out = diffieHellman({ privateKey: priv, publicKey: pub });
+  } catch {
+    throw new InvalidArgumentError('X25519 public key', 'it is a low-order point');
+  }
   let acc = 0;
   for (let i = 0; i < out.length; i++) acc |= out[i]!;
   if (acc === 0) throw new InvalidArgumentError('X25519 public key', 'it is a low-order point');
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+const PROBE_PRIVATE_KEY = new Uint8Array(32).fill(0x5a);
+
+/** True when `publicKey` is 32 bytes and not a low-order point (a DH with it succeeds). */
+export function isUsableX25519PublicKey(publicKey: Uint8Array): boolean {
+  if (publicKey.length !== X25519_KEY_BYTES) return false;
+  try {
+    x25519(PROBE_PRIVATE_KEY, publicKey);
+    return true;
+  } catch {
+    return false;
+  }
 }

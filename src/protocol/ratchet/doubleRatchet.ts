@@ -297,11 +297,14 @@ function afterRatchetStep(
     const rest = skipKeys(old, header.previousLength);
     skipped = addSkipped(skipped, old.headerKey, rest.keys);
   }
-  // Receiving half of the DH ratchet step.
-  const receiveStep = kdfRoot(
-    state.rootKey,
-    x25519(state.ourRatchet.privateKey, header.ratchetKey),
-  );
+  // Receiving half of the DH ratchet step (a low-order ratchet key is a forgery).
+  let dhOutput: Uint8Array;
+  try {
+    dhOutput = x25519(state.ourRatchet.privateKey, header.ratchetKey);
+  } catch {
+    throw new DecryptionFailedError();
+  }
+  const receiveStep = kdfRoot(state.rootKey, dhOutput);
   const newReceiving: ReceivingChain = {
     ratchetKey: header.ratchetKey,
     chainKey: receiveStep.chainKey,
