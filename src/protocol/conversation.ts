@@ -157,8 +157,10 @@ export type DecryptResult =
 const NOT_MINE: DecryptResult = { status: 'not-mine' };
 
 /**
- * Tries an entry of the peer's postal box. Returns `not-mine` for entries
- * addressed to someone else (symmetric work only); throws MalformedError,
+ * Tries an entry of the peer's postal box. Returns `not-mine` when no key of
+ * this conversation recognises it: entries addressed to someone else, and
+ * copies of old messages whose chain keys are gone (symmetric work only);
+ * throws MalformedError,
  * DuplicateMessageError, TooManySkippedError or DecryptionFailedError for
  * entries that are for us but cannot be accepted. `conv` is never modified.
  */

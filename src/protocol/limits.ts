@@ -13,8 +13,9 @@ export const MAX_SKIP = 1000;
 
 /**
  * Most skipped message keys kept per session. When full, the oldest are
- * dropped (their messages then fail as duplicates). Bounds memory and the
- * state record's size (~ 2000 × 40 bytes).
+ * dropped: their messages are then reported as duplicates while their chain
+ * keeps other keys, and as not mine once it keeps none. Bounds memory and
+ * the state record's size (~ 2000 × 40 bytes).
  */
 export const MAX_SKIPPED_KEYS = 2000;
 

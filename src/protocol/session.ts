@@ -20,7 +20,7 @@ import type { VerifiedBundle } from './bundle.js';
 import { concatBytes, equalBytes } from './bytes.js';
 import { aes256Blocks } from './crypto/aesBlock.js';
 import { hkdfSha256 } from './crypto/hash.js';
-import { type X25519KeyPair, x25519 } from './crypto/x25519.js';
+import { isCanonicalX25519PublicKey, type X25519KeyPair, x25519 } from './crypto/x25519.js';
 import { DecryptionFailedError } from './errors.js';
 import type { IdentityKeys, PrekeySet } from './identityKeys.js';
 import { LABEL } from './labels.js';
@@ -157,6 +157,8 @@ export function acceptSession(params: {
   readonly random: Random;
 }): { session: Session; plaintext: Uint8Array } {
   const { entry, prekey } = params;
+  // A second spelling of an accepted EK_A would dodge the duplicate check.
+  if (!isCanonicalX25519PublicKey(entry.ephemeralPublic)) throw new DecryptionFailedError();
   const secrets = x3dhRespond({
     ourIdentity: params.ours.identity,
     ourPrekey: prekey.prekey,

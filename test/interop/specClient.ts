@@ -694,6 +694,9 @@ export function specDecrypt(c: SpecConversation, entry: Uint8Array, rand: Rand):
   );
   if (!pre) return { status: 'not-mine' };
   if (c.seenInitials.some((e) => eq(e, ek))) throw new SpecError('DUPLICATE_MESSAGE');
+  // §5.2: EK_A must be canonical (bit 255 clear, value below 2^255 - 19)
+  const ekValue = ek.reduceRight((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
+  if (ekValue >= (1n << 255n) - 19n) throw new SpecError('DECRYPTION_FAILED', 'non-canonical EK_A');
   // §3 responder
   const ss = C ? ml_kem768.decapsulate(ct, pre.kem!.sk) : null;
   const secrets = x3dhKdf(

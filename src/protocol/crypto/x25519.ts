@@ -93,6 +93,22 @@ export function x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Arra
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
+/** 2^255 − 19, the field prime. */
+const P = (1n << 255n) - 19n;
+
+/**
+ * True when `publicKey` is the canonical encoding of its u-coordinate: bit 255
+ * clear and the value below 2^255 − 19. X25519 ignores bit 255 and reduces
+ * larger values (RFC 7748 §5), so a non-canonical key is a second spelling of
+ * some canonical key; refusing it keeps "same key" equal to "same bytes".
+ */
+export function isCanonicalX25519PublicKey(publicKey: Uint8Array): boolean {
+  if (publicKey.length !== X25519_KEY_BYTES || (publicKey[31]! & 0x80) !== 0) return false;
+  let value = 0n;
+  for (let i = 31; i >= 0; i--) value = (value << 8n) | BigInt(publicKey[i]!);
+  return value < P;
+}
+
 const PROBE_PRIVATE_KEY = new Uint8Array(32).fill(0x5a);
 
 /** True when `publicKey` is 32 bytes and not a low-order point (a DH with it succeeds). */
