@@ -1,18 +1,23 @@
 /**
- * X25519 (RFC 7748) on Node's native implementation.
+ * X25519 (RFC 7748) through libsodium (sodium-native: crypto_scalarmult and
+ * crypto_scalarmult_base on raw 32-byte keys).
+ *
+ * Why not node:crypto: on Node 20 a raw X25519 key can only enter OpenSSL
+ * through a key import (JWK or DER), and importing a private key already
+ * costs a scalar multiplication; a ratchet step (one new key pair, two DH)
+ * then spends ~120 µs in X25519 against ~75 µs with libsodium's raw API,
+ * which decides whether Mizu's ping-pong ratchet beats libsignal's by 2×
+ * (bench/crypto.ts).
  *
  * Key pairs are derived from 32 bytes of randomness supplied by the caller, so
- * this module never draws randomness itself. Importing raw keys goes through
- * JWK, which on Node 20 is several times faster than DER; imported key objects
- * are memoised per Uint8Array (keys are never mutated, so identity is a safe
- * cache key and a garbage-collected key drops its entry).
+ * this module never draws randomness itself.
  *
- * Security notes: the shared secret is checked against all-zero (a low-order
- * peer key, RFC 7748 section 6.1) and refused. Private keys never appear in
- * errors.
+ * Security notes: a low-order peer key (all-zero shared secret, RFC 7748
+ * §6.1) is refused by libsodium and reported as InvalidArgumentError. Private
+ * keys never appear in errors.
  */
 
-import { createPrivateKey, createPublicKey, diffieHellman, type KeyObject } from 'node:crypto';
+import sodium from 'sodium-native';
 import { expectLength } from '../bytes.js';
 import { InvalidArgumentError } from '../errors.js';
 
@@ -23,74 +28,39 @@ export interface X25519KeyPair {
   readonly privateKey: Uint8Array;
 }
 
-const privateObjects = new WeakMap<Uint8Array, KeyObject>();
-const publicObjects = new WeakMap<Uint8Array, KeyObject>();
-
-function b64url(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
-}
-
-function privateObject(privateKey: Uint8Array): KeyObject {
-  let key = privateObjects.get(privateKey);
-  if (!key) {
-    expectLength(privateKey, X25519_KEY_BYTES, 'X25519 private key');
-    // Node requires an `x` member but derives the public key from `d` itself.
-    key = createPrivateKey({
-      key: { kty: 'OKP', crv: 'X25519', d: b64url(privateKey), x: '' },
-      format: 'jwk',
-    });
-    privateObjects.set(privateKey, key);
-  }
-  return key;
-}
-
-function publicObject(publicKey: Uint8Array): KeyObject {
-  let key = publicObjects.get(publicKey);
-  if (!key) {
-    expectLength(publicKey, X25519_KEY_BYTES, 'X25519 public key');
-    key = createPublicKey({
-      key: { kty: 'OKP', crv: 'X25519', x: b64url(publicKey) },
-      format: 'jwk',
-    });
-    publicObjects.set(publicKey, key);
-  }
-  return key;
+/** A Buffer view of `bytes` (no copy): sodium-native's typings ask for Buffers. */
+function buf(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Derives the key pair whose private scalar is `seed` (clamped by X25519 itself). */
 export function x25519KeyPair(seed: Uint8Array): X25519KeyPair {
   const privateKey = Uint8Array.from(expectLength(seed, X25519_KEY_BYTES, 'X25519 seed'));
-  const priv = privateObject(privateKey);
-  const jwk = createPublicKey(priv).export({ format: 'jwk' });
-  const publicKey = new Uint8Array(Buffer.from(jwk.x as string, 'base64url'));
-  publicObjects.set(publicKey, createPublicKey(priv));
-  return { publicKey, privateKey };
+  return { publicKey: x25519PublicKey(privateKey), privateKey };
 }
 
 /** The public key of a private key. */
 export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
-  const jwk = createPublicKey(privateObject(privateKey)).export({ format: 'jwk' });
-  return new Uint8Array(Buffer.from(jwk.x as string, 'base64url'));
+  expectLength(privateKey, X25519_KEY_BYTES, 'X25519 private key');
+  const publicKey = new Uint8Array(X25519_KEY_BYTES);
+  sodium.crypto_scalarmult_base(buf(publicKey), buf(privateKey));
+  return publicKey;
 }
 
 /**
  * DH(privateKey, publicKey): 32 shared bytes. A low-order public key (all-zero
- * result) is refused with InvalidArgumentError; OpenSSL already refuses it
- * itself, with an untyped error that is translated here.
+ * result) is refused with InvalidArgumentError.
  */
 export function x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
-  const priv = privateObject(privateKey);
-  const pub = publicObject(publicKey);
-  let out: Buffer;
+  expectLength(privateKey, X25519_KEY_BYTES, 'X25519 private key');
+  expectLength(publicKey, X25519_KEY_BYTES, 'X25519 public key');
+  const out = new Uint8Array(X25519_KEY_BYTES);
   try {
-    out = diffieHellman({ privateKey: priv, publicKey: pub });
+    sodium.crypto_scalarmult(buf(out), buf(privateKey), buf(publicKey));
   } catch {
     throw new InvalidArgumentError('X25519 public key', 'it is a low-order point');
   }
-  let acc = 0;
-  for (let i = 0; i < out.length; i++) acc |= out[i]!;
-  if (acc === 0) throw new InvalidArgumentError('X25519 public key', 'it is a low-order point');
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  return out;
 }
 
 /** 2^255 − 19, the field prime. */

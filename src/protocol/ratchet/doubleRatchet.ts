@@ -25,7 +25,7 @@ import {
   TooManySkippedError,
 } from '../errors.js';
 import { MAX_CHAIN_LENGTH, MAX_SKIP } from '../limits.js';
-import { HEADER_BYTES, openHeader, sealHeader } from './headerCipher.js';
+import { HEADER_BYTES, headerBlocks, openHeader, sealHeader } from './headerCipher.js';
 import { kdfChain, kdfRoot } from './kdf.js';
 import { addSkipped, findSkipped, removeSkipped } from './skippedKeys.js';
 import type { RatchetState, ReceivingChain, SkippedKey } from './state.js';
@@ -190,14 +190,13 @@ export function ratchetDecrypt(
 ): RatchetDecryptResult {
   if (message.headerCiphertext.length !== HEADER_BYTES || message.body.length < AEAD_TAG_BYTES)
     return NOT_MINE;
-  const bodyTag = message.body.subarray(message.body.length - AEAD_TAG_BYTES);
-  const open = (hk: Uint8Array) =>
-    openHeader(hk, message.detectionTag, message.headerCiphertext, bodyTag);
+  const blocks = headerBlocks(message.body.subarray(message.body.length - AEAD_TAG_BYTES));
+  const { detectionTag, headerCiphertext } = message;
 
   // 1. The current receiving chain (the common case: the next message in order).
   const receiving = state.receiving;
   if (receiving) {
-    const headerBytes = open(receiving.headerKey);
+    const headerBytes = openHeader(receiving.headerKey, blocks, detectionTag, headerCiphertext);
     if (headerBytes) {
       const header = decodeHeader(headerBytes);
       if (header.index < receiving.index) {
@@ -228,7 +227,12 @@ export function ratchetDecrypt(
   }
 
   // 2. The next receiving header key: the peer has performed a DH ratchet step.
-  const nextHeader = open(state.nextReceivingHeaderKey);
+  const nextHeader = openHeader(
+    state.nextReceivingHeaderKey,
+    blocks,
+    detectionTag,
+    headerCiphertext,
+  );
   if (nextHeader)
     return afterRatchetStep(
       state,
@@ -242,7 +246,7 @@ export function ratchetDecrypt(
   // 3. Chains of which skipped message keys are kept (older chains, late messages).
   for (let i = state.skipped.length - 1; i >= 0; i--) {
     const chain = state.skipped[i]!;
-    const headerBytes = open(chain.headerKey);
+    const headerBytes = openHeader(chain.headerKey, blocks, detectionTag, headerCiphertext);
     if (headerBytes) {
       const header = decodeHeader(headerBytes);
       return fromSkipped(

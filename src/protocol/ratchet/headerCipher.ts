@@ -31,14 +31,19 @@ export const HEADER_BYTES = 40;
 export const DETECTION_TAG_BYTES = 8;
 export const BODY_TAG_BYTES = 16;
 
-function pad(hk: Uint8Array, bodyTag: Uint8Array): Uint8Array {
+/**
+ * The four AES input blocks B0..B3 of an entry. They depend only on the body
+ * tag, so a reader builds them once per entry and tries every header key on
+ * them.
+ */
+export function headerBlocks(bodyTag: Uint8Array): Uint8Array {
   const blocks = new Uint8Array(64);
   const iv = bodyTag.subarray(0, 15);
   for (let i = 0; i < 4; i++) {
     blocks.set(iv, i * 16);
     blocks[i * 16 + 15] = i === 0 ? HEADER_BLOCK.detection : HEADER_BLOCK.keystream + (i - 1);
   }
-  return aes256Blocks(hk, blocks);
+  return blocks;
 }
 
 function xorKeystream(input: Uint8Array, out: Uint8Array): Uint8Array {
@@ -52,18 +57,21 @@ export function sealHeader(
   header: Uint8Array,
   bodyTag: Uint8Array,
 ): { detectionTag: Uint8Array; ciphertext: Uint8Array } {
-  const out = pad(hk, bodyTag);
+  const out = aes256Blocks(hk, headerBlocks(bodyTag));
   return { detectionTag: out.slice(0, DETECTION_TAG_BYTES), ciphertext: xorKeystream(header, out) };
 }
 
-/** The header plaintext if `detectionTag` matches under `hk`, else null. */
+/**
+ * The header plaintext if `detectionTag` matches under `hk`, else null.
+ * `blocks` = headerBlocks(body tag of the entry).
+ */
 export function openHeader(
   hk: Uint8Array,
+  blocks: Uint8Array,
   detectionTag: Uint8Array,
   ciphertext: Uint8Array,
-  bodyTag: Uint8Array,
 ): Uint8Array | null {
-  const out = pad(hk, bodyTag);
+  const out = aes256Blocks(hk, blocks);
   if (!equalBytes(out.subarray(0, DETECTION_TAG_BYTES), detectionTag)) return null;
   return xorKeystream(ciphertext, out);
 }
