@@ -20,6 +20,14 @@ export const OTHER_CONTRACT = 'KT1Mjjcb6tmSsLm7Cb3DSQszePjfchPM4Uxm';
 export const CHAIN_ID = 'NetXdQprcVkpaWU';
 export const OTHER_CHAIN_ID = 'NetXnHfVqm9iesp';
 
+/** True under `npm run soak` (MIZU_SOAK=1): suites then run their long versions. */
+export const SOAK = process.env.MIZU_SOAK === '1';
+
+/** The number of property-test runs: `n` normally, 20 × `n` in soak mode. */
+export function runs(n: number): number {
+  return SOAK ? n * 20 : n;
+}
+
 /** A deterministic Random: SHA-256 in counter mode over a seed (tests only). */
 export function seededRandom(seed: string | number): Random {
   let counter = 0;

@@ -53,13 +53,12 @@ import {
   CHAIN_ID,
   CONTRACT,
   makeUser,
+  runs,
+  SOAK,
   seededRandom,
   type TestUser,
   testSecretKey,
 } from '../helpers/fixtures.js';
-
-const SOAK = process.env.MIZU_SOAK === '1';
-const runs = (n: number) => (SOAK ? n * 20 : n);
 
 // ---------------------------------------------------------------------------
 // Users, conversations and one valid sample of every format

@@ -44,13 +44,12 @@ import {
   CHAIN_ID,
   CONTRACT,
   makeUser,
+  runs,
+  SOAK,
   seededRandom,
   type TestUser,
   testSecretKey,
 } from '../helpers/fixtures.js';
-
-const SOAK = process.env.MIZU_SOAK === '1';
-const runs = (n: number) => (SOAK ? n * 20 : n);
 
 type Party = 'A' | 'B';
 const peerOf = (p: Party): Party => (p === 'A' ? 'B' : 'A');

@@ -47,12 +47,12 @@ import {
   makeUser,
   OTHER_CHAIN_ID,
   OTHER_CONTRACT,
+  SOAK,
   seededRandom,
   type TestUser,
   testSecretKey,
 } from '../helpers/fixtures.js';
 
-const SOAK = process.env.MIZU_SOAK === '1';
 const EVERY_BIT = [0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80];
 /** Cheap targets get every single-bit flip; the ML-KEM initial message gets the lowest and highest bit. */
 const CHEAP_MASKS = SOAK ? [...EVERY_BIT, 0xff] : EVERY_BIT;
