@@ -45,7 +45,6 @@ import {
   CONTRACT,
   makeUser,
   runs,
-  SOAK,
   seededRandom,
   type TestUser,
   testSecretKey,
