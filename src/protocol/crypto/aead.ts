@@ -1,5 +1,10 @@
 /**
- * ChaCha20-Poly1305 (RFC 8439) on Node's native implementation.
+ * ChaCha20-Poly1305 (RFC 8439, the IETF variant with a 96-bit nonce) through
+ * libsodium (sodium-native: crypto_aead_chacha20poly1305_ietf_*).
+ *
+ * Why libsodium rather than node:crypto: the same primitive, but a Node
+ * cipher object costs ~3.8 µs to set up per message against ~0.6 µs for
+ * libsodium's one-shot call; every message pays it twice (bench/crypto.ts).
  *
  * Output is ciphertext ‖ 16-byte tag. `open` returns null on any failure and
  * never throws for bad input, so callers keep one generic failure path.
@@ -8,8 +13,8 @@
  * allowed by the callers; see docs/protocol.md.
  */
 
-import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { expectLength } from '../bytes.js';
+import { sodium } from './sodium.js';
 
 export const AEAD_KEY_BYTES = 32;
 export const AEAD_NONCE_BYTES = 12;
@@ -23,14 +28,8 @@ export function aeadSeal(
 ): Uint8Array {
   expectLength(key, AEAD_KEY_BYTES, 'AEAD key');
   expectLength(nonce, AEAD_NONCE_BYTES, 'AEAD nonce');
-  const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: AEAD_TAG_BYTES });
-  c.setAAD(ad, { plaintextLength: plaintext.length });
-  const body = c.update(plaintext);
-  c.final();
-  const tag = c.getAuthTag();
-  const out = new Uint8Array(body.length + AEAD_TAG_BYTES);
-  out.set(body, 0);
-  out.set(tag, body.length);
+  const out = new Uint8Array(plaintext.length + AEAD_TAG_BYTES);
+  sodium.crypto_aead_chacha20poly1305_ietf_encrypt(out, plaintext, ad, null, nonce, key);
   return out;
 }
 
@@ -47,14 +46,10 @@ export function aeadOpen(
   ) {
     return null;
   }
-  const bodyLength = sealed.length - AEAD_TAG_BYTES;
+  const out = new Uint8Array(sealed.length - AEAD_TAG_BYTES);
   try {
-    const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: AEAD_TAG_BYTES });
-    d.setAAD(ad, { plaintextLength: bodyLength });
-    d.setAuthTag(sealed.subarray(bodyLength));
-    const body = d.update(sealed.subarray(0, bodyLength));
-    d.final();
-    return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    sodium.crypto_aead_chacha20poly1305_ietf_decrypt(out, null, sealed, ad, nonce, key);
+    return out;
   } catch {
     return null;
   }

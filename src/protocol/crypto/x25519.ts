@@ -17,20 +17,15 @@
  * keys never appear in errors.
  */
 
-import sodium from 'sodium-native';
 import { expectLength } from '../bytes.js';
 import { InvalidArgumentError } from '../errors.js';
+import { sodium } from './sodium.js';
 
 export const X25519_KEY_BYTES = 32;
 
 export interface X25519KeyPair {
   readonly publicKey: Uint8Array;
   readonly privateKey: Uint8Array;
-}
-
-/** A Buffer view of `bytes` (no copy): sodium-native's typings ask for Buffers. */
-function buf(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Derives the key pair whose private scalar is `seed` (clamped by X25519 itself). */
@@ -43,7 +38,7 @@ export function x25519KeyPair(seed: Uint8Array): X25519KeyPair {
 export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
   expectLength(privateKey, X25519_KEY_BYTES, 'X25519 private key');
   const publicKey = new Uint8Array(X25519_KEY_BYTES);
-  sodium.crypto_scalarmult_base(buf(publicKey), buf(privateKey));
+  sodium.crypto_scalarmult_base(publicKey, privateKey);
   return publicKey;
 }
 
@@ -56,7 +51,7 @@ export function x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Arra
   expectLength(publicKey, X25519_KEY_BYTES, 'X25519 public key');
   const out = new Uint8Array(X25519_KEY_BYTES);
   try {
-    sodium.crypto_scalarmult(buf(out), buf(privateKey), buf(publicKey));
+    sodium.crypto_scalarmult(out, privateKey, publicKey);
   } catch {
     throw new InvalidArgumentError('X25519 public key', 'it is a low-order point');
   }
