@@ -159,10 +159,10 @@ const NOT_MINE: DecryptResult = { status: 'not-mine' };
 /**
  * Tries an entry of the peer's postal box. Returns `not-mine` when no key of
  * this conversation recognises it: entries addressed to someone else, and
- * copies of old messages whose chain keys are gone (symmetric work only);
- * throws MalformedError,
- * DuplicateMessageError, TooManySkippedError or DecryptionFailedError for
- * entries that are for us but cannot be accepted. `conv` is never modified.
+ * copies of old messages whose chain keys are gone (symmetric work only).
+ * Throws MalformedError, DuplicateMessageError, TooManySkippedError or
+ * DecryptionFailedError for entries that are for us but cannot be accepted.
+ * `conv` is never modified.
  */
 export function decryptEntry(
   conv: Conversation,
@@ -207,7 +207,7 @@ export function decryptEntry(
       random: options.random,
     });
   } catch (e) {
-    // Anything but a typed protocol error would be a bug; all failures look alike to callers.
+    // Once the initial tag matched, every failure to open is reported alike (docs §3).
     if (e instanceof ProtocolError && e.code === 'DUPLICATE_MESSAGE') throw e;
     throw new DecryptionFailedError();
   }
