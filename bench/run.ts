@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** Benchmark scripts, relative to this folder, in the order they run. */
-const BENCHMARKS = ['crypto.ts'];
+const BENCHMARKS = ['crypto.ts', 'sandbox.ts'];
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 

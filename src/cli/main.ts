@@ -5,6 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { sandboxCommand } from './sandbox.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -17,4 +18,11 @@ const program = new Command()
   )
   .version(pkg.version);
 
-await program.parseAsync(process.argv);
+sandboxCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  process.stderr.write(`mizu: ${(e as Error).message}\n`);
+  process.exit(1);
+}
