@@ -32,7 +32,8 @@ export {
 export * from './errors.js';
 export { BASE_COSTS, HARD_GAS_LIMIT_PER_OPERATION } from './gas.js';
 export type { BigMapDiff, BigMapUpdate, LazyStorageDiffItem } from './lazyStorage.js';
-export type { Expr } from './micheline.js';
+export { binarySize, type Expr, type Prim, parseExpr, parseToplevel } from './micheline.js';
+export { readableData } from './readable.js';
 export { BIG_MAP_BYTES, BIG_MAP_ENTRY_BYTES, scriptSize } from './storageSize.js';
 export { runTzt, type TztOptions, type TztVerdict } from './tzt.js';
 export type { UnparseMode } from './unparse.js';

@@ -5,8 +5,7 @@
  * `methodsObject` argument names from those field annotations).
  */
 
-import type { Expr } from '../michelson/index.js';
-import type { Prim } from '../michelson/micheline.js';
+import type { Expr, Prim } from '../michelson/index.js';
 
 function withoutEntrypointAnnot(p: Prim): Prim {
   const annots = (p.annots ?? []).filter((a) => !a.startsWith('%'));

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { LocalForger } from '@taquito/local-forging';
 import { InMemorySigner } from '@taquito/signer';
 import { b58Encode, PrefixV2 } from '@taquito/utils';
-import { parseExpr, parseToplevel } from '../michelson/micheline.js';
+import { parseExpr, parseToplevel } from '../michelson/index.js';
 import { BOOTSTRAP_BALANCE, type BootstrapAccount } from './accounts.js';
 import { type AppliedContent, applyOperation, type BlockContext } from './apply.js';
 import { CHAIN_ID, MAX_OPERATIONS_TTL, PROTOCOL } from './constants.js';

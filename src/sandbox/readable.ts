@@ -5,17 +5,10 @@
  * this converts it, big maps staying as their ids.
  */
 
-import { storeTypes } from '../michelson/bigMaps.js';
-import { parseData } from '../michelson/data.js';
-import type { Expr } from '../michelson/index.js';
-import { parseType } from '../michelson/types.js';
-import { unparseData } from '../michelson/unparse.js';
+import { type Expr, readableData } from '../michelson/index.js';
 import { bigMapStoreOf, type StateReader } from './state.js';
 
 /** `data` of type `type` in Readable form (`state` resolves big-map ids). */
 export function readable(data: Expr, type: Expr, state: StateReader): Expr {
-  const t = parseType(type);
-  const store = bigMapStoreOf(state);
-  const v = parseData(data, t, { bigMapTypes: (id) => storeTypes(store, id) });
-  return unparseData(v, t, 'readable');
+  return readableData(data, type, bigMapStoreOf(state));
 }

@@ -11,8 +11,7 @@
  */
 
 import type { BigMapStore, Expr } from '../michelson/index.js';
-import { BIG_MAP_ENTRY_BYTES } from '../michelson/index.js';
-import { binarySize } from '../michelson/micheline.js';
+import { BIG_MAP_ENTRY_BYTES, binarySize } from '../michelson/index.js';
 
 export interface ScriptRecord {
   readonly code: Expr[];
