@@ -118,8 +118,13 @@ function typecheckSource(src: Source): Script {
   }
   const code = normalizeCode(sections, 'optimized') as Expr[];
   const entrypoints: Record<string, Expr> = {};
-  for (const [name, ep] of typed.entrypoints)
-    if (ep.type.field === name) entrypoints[name] = unparseType(ep.type);
+  for (const [name, ep] of typed.entrypoints) {
+    if (ep.type.field !== name) continue;
+    // As the node's entrypoints RPC shows them: field annotations inside kept
+    // (Taquito names methodsObject arguments after them), the entrypoint's own dropped.
+    const { annots: _own, ...type } = unparseType(ep.type, true);
+    entrypoints[name] = type;
+  }
   const views: Record<string, { input: Expr; output: Expr }> = {};
   for (const [name, v] of typed.views)
     views[name] = { input: unparseType(v.arg), output: unparseType(v.ret) };

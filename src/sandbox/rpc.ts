@@ -13,7 +13,6 @@ import { LocalForger } from '@taquito/local-forging';
 import { buf2hex } from '@taquito/utils';
 import { type Expr, packData, runView } from '../michelson/index.js';
 import { CHAIN_ID, constantsJson, PROTOCOL } from './constants.js';
-import { entrypointsOf } from './entrypoints.js';
 import { BadRequestError, NodeError, NotFoundError, protoError } from './errors.js';
 import type { Faucet } from './faucet.js';
 import type { SandboxNode } from './node.js';
@@ -188,7 +187,7 @@ function contractRoute(ctx: RouteContext, address: string, sub: string): Answer 
     case 'entrypoints': {
       if (!acc?.script) return { entrypoints: {} };
       const s = ctx.node.scripts.get(address, acc.script.code);
-      return { entrypoints: entrypointsOf(s.parameterType) };
+      return { entrypoints: s.entrypoints };
     }
   }
   throw new NotFoundError(`No service contracts/${address}/${sub}`);
