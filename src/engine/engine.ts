@@ -284,6 +284,7 @@ export class Engine {
         bundle: pending,
         pendingBundle: null,
         verified: false,
+        requestSent: false, // whoever holds the new keys may not know us: introduce ourselves again
       });
       saveConversation(this.#db, contact.identity, contact.address, null);
     });

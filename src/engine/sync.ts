@@ -202,6 +202,7 @@ async function readBox(
         setCursor(db, identity, peer, e.index + 1, junk);
         return fresh;
       });
+      tally.junkSkipped += junk;
       junk = 0;
       conv = after;
       if (inserted) {
