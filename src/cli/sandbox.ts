@@ -3,12 +3,16 @@
  *
  * `start` runs the node in this process, or with --detach in a detached
  * child process, returning once its RPC answers. The other subcommands talk
- * to a running sandbox over its RPC (--host/--port). Loopback only unless
- * --host is given explicitly.
+ * to a running sandbox over its RPC (--host/--port).
+ *
+ * Security: the sandbox's faucet and bootstrap keys are public, so `start`
+ * binds to loopback only. A non-loopback --host is refused unless
+ * --allow-remote says so explicitly (then with a warning).
  */
 
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
@@ -86,16 +90,29 @@ interface StartOptions {
   data?: string;
   detach?: boolean;
   json?: boolean;
+  allowRemote?: boolean;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** True for `localhost`, 127.0.0.0/8, ::1 and ::ffff:127.x.y.z: hosts only this machine reaches. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase();
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (isIP(h) === 6) return h === '::1' || /^::ffff:127\./.test(h);
+  return false;
+}
 
 async function start(o: StartOptions): Promise<void> {
   const dataDir = o.data ?? defaultDataDir();
-  if (!LOOPBACK.has(o.host))
+  if (!isLoopbackHost(o.host)) {
+    if (!o.allowRemote)
+      throw new Error(
+        `Cannot listen on ${o.host}: not a loopback address, and anyone who reaches the sandbox can use its faucet and test keys (add --allow-remote to do it anyway)`,
+      );
     process.stderr.write(
       `mizu: warning: the sandbox listens on ${o.host}; anyone who reaches it can use its faucet and test keys\n`,
     );
+  }
   if (o.detach) {
     const args = process.argv.slice(1).filter((a) => a !== '--detach');
     mkdirSync(dataDir, { recursive: true });
@@ -146,6 +163,7 @@ export function sandboxCommand(program: Command): void {
     .option('--data <dir>', 'data directory (SQLite state)')
     .option('--detach', 'run in the background; return once the RPC answers')
     .option('--json', 'print {"rpc","pid","contract","accounts"} as JSON')
+    .option('--allow-remote', 'allow a non-loopback --host (the faucet and test keys are public)')
     .action(async (o: StartOptions) => start(o));
 
   target(sandbox.command('status').description('Show a running sandbox'))

@@ -1,7 +1,8 @@
 /**
  * `mizu sandbox start --detach --json`, `status`, `fund` and `stop`, run as
  * a user runs them (bin/mizu.js in child processes) on a temporary data
- * directory and a random loopback port.
+ * directory and a random loopback port; and the loopback rule: `start`
+ * refuses a non-loopback --host unless --allow-remote is given.
  */
 
 import assert from 'node:assert/strict';
@@ -11,10 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { isLoopbackHost } from '../../src/cli/sandbox.js';
 
 const run = promisify(execFile);
 const MIZU = new URL('../../bin/mizu.js', import.meta.url).pathname;
-const port = String(20_000 + Math.floor(Math.random() * 20_000));
+const randomPort = () => String(20_000 + Math.floor(Math.random() * 20_000));
+const port = randomPort();
 const dataDir = mkdtempSync(join(tmpdir(), 'mizu-sandbox-cli-'));
 
 const mizu = async (...args: string[]) =>
@@ -75,5 +78,65 @@ describe('mizu sandbox (command line)', { timeout: 90_000 }, () => {
     assert.match(await mizu('stop', '--port', port), /stopped/);
     started = false;
     await assert.rejects(mizu('status', '--port', port));
+  });
+});
+
+describe('mizu sandbox start: loopback only unless --allow-remote', { timeout: 90_000 }, () => {
+  const remoteDir = mkdtempSync(join(tmpdir(), 'mizu-sandbox-remote-'));
+  const remotePort = randomPort();
+  let started = false;
+  after(async () => {
+    if (started) await mizu('stop', '--port', remotePort).catch(() => undefined);
+    rmSync(remoteDir, { recursive: true, force: true });
+  });
+
+  it('knows which hosts are loopback', () => {
+    for (const h of ['127.0.0.1', '127.4.5.6', 'localhost', 'LOCALHOST', '::1', '::ffff:127.0.0.1'])
+      assert.equal(isLoopbackHost(h), true, h);
+    for (const h of ['0.0.0.0', '::', '10.0.0.1', '192.168.1.20', '::ffff:10.0.0.1', 'example.org'])
+      assert.equal(isLoopbackHost(h), false, h);
+  });
+
+  it('refuses --host 0.0.0.0 without --allow-remote, and listens nowhere', async () => {
+    const args = ['start', '--host', '0.0.0.0', '--port', remotePort, '--data', remoteDir];
+    await assert.rejects(mizu(...args), (e: unknown) => {
+      const err = e as { code?: number; stderr?: string };
+      assert.equal(err.code, 1);
+      assert.match(err.stderr ?? '', /Cannot listen on 0\.0\.0\.0: not a loopback address/);
+      assert.match(err.stderr ?? '', /--allow-remote/);
+      return true;
+    });
+    await assert.rejects(fetch(`http://127.0.0.1:${remotePort}/mizu/status`));
+  });
+
+  it('with --allow-remote listens on 0.0.0.0, with a warning', async () => {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [
+        MIZU,
+        'sandbox',
+        'start',
+        '--detach',
+        '--json',
+        '--allow-remote',
+        '--host',
+        '0.0.0.0',
+        '--port',
+        remotePort,
+        '--block-time',
+        '0.2',
+        '--data',
+        remoteDir,
+      ],
+      { timeout: 60_000 },
+    );
+    started = true;
+    assert.match(stderr, /warning: the sandbox listens on 0\.0\.0\.0/);
+    const info = JSON.parse(stdout.trim().split('\n').at(-1)!) as { rpc: string; contract: string };
+    assert.equal(info.rpc, `http://0.0.0.0:${remotePort}`);
+    // Bound to every interface, so loopback reaches it too.
+    assert.match(await mizu('status', '--port', remotePort), new RegExp(info.contract));
+    assert.match(await mizu('stop', '--port', remotePort), /stopped/);
+    started = false;
   });
 });
