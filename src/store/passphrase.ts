@@ -95,9 +95,10 @@ function ask(
         else if (c >= ' ') chars.push(c);
       }
     };
-    output.write(label);
+    // Raw mode (no echo, no signals) before the label, so nothing typed after it can echo.
     input.setRawMode(true);
     input.on('data', onData);
     input.resume();
+    output.write(label);
   });
 }
