@@ -13,6 +13,8 @@ export interface Globals {
   readonly json?: boolean;
   readonly debug?: boolean;
   readonly passphraseFile?: string;
+  /** Not an option: set by the chat, whose screen nothing else may write to. */
+  readonly quiet?: boolean;
 }
 
 function parseSocks5(v: string): string {

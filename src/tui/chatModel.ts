@@ -5,7 +5,7 @@
  * only ever see these types.
  */
 
-export type DeliveryState = 'queued' | 'sent' | 'included' | 'final' | 'failed';
+export type DeliveryState = 'queued' | 'posted' | 'included' | 'final' | 'failed';
 
 export interface ChatIdentity {
   readonly name: string;

@@ -7,8 +7,8 @@ export function deliveryLabel(m: ChatMessage): string {
       return '';
     case 'queued':
       return '… queued';
-    case 'sent':
-      return '→ sent';
+    case 'posted':
+      return '→ posted';
     case 'included':
       return `✓ included${m.level !== undefined ? ` #${m.level}` : ''}`;
     case 'final':

@@ -1,0 +1,178 @@
+/**
+ * The chat's view model over the engine (tui/chatModel.ts ChatSession): a
+ * cached snapshot rebuilt when the engine reports a change, and the
+ * engine's background loop (outbox, sync, prekey rotation), restarted at
+ * once when a message is queued so that it leaves without waiting for the
+ * next poll.
+ */
+import type { EngineEvent, MessageInfo } from '../engine/index.js';
+import type { ChatMessage, ChatSession, ChatSnapshot } from '../tui/chatModel.js';
+import type { MizuContext } from './context.js';
+
+const errorLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n', 1)[0]!;
+
+function chatMessage(m: MessageInfo): ChatMessage {
+  return {
+    id: m.id,
+    direction: m.direction,
+    text: m.text,
+    time: m.time,
+    ...(m.state ? { state: m.state } : {}),
+    ...(m.level !== null ? { level: m.level } : {}),
+  };
+}
+
+export function chatSession(ctx: MizuContext, opts: { pollPeriodMs: number }): ChatSession {
+  const { engine, chain } = ctx;
+  const listeners = new Set<() => void>();
+  let cached: ChatSnapshot | null = null;
+  let headLevel: number | null = null;
+  let balanceMutez: bigint | null = null;
+  let costMutez: bigint | null = null;
+  let bundlePublished = engine.current().bundlePublished;
+  let problem: string | null = null;
+  let closed = false;
+  let loop: AbortController | null = null;
+
+  const changed = () => {
+    cached = null;
+    for (const l of listeners) l();
+  };
+
+  const refreshChain = async () => {
+    try {
+      const me = engine.current().address;
+      const [head, balance] = await Promise.all([
+        chain.head('directory'),
+        chain.balance(me, 'writes'),
+      ]);
+      headLevel = head.level;
+      balanceMutez = balance;
+      changed();
+    } catch (e) {
+      problem = `Network: ${errorLine(e)}`;
+      changed();
+    }
+  };
+
+  const unsubscribe = engine.on('change', (e: EngineEvent) => {
+    if (e.type === 'error') problem = errorLine(e.error);
+    if (e.type === 'sync') {
+      problem = null;
+      void refreshChain();
+    }
+    changed();
+  });
+
+  // Status once (it estimates a typical message's cost), then the loop.
+  void engine.status().then(
+    (s) => {
+      headLevel = s.headLevel;
+      balanceMutez = s.balanceMutez;
+      costMutez = s.typicalMessageCost.totalMutez;
+      bundlePublished = s.bundlePublished;
+      changed();
+    },
+    (e) => {
+      problem = `Network: ${errorLine(e)}`;
+      changed();
+    },
+  );
+  const running = (async () => {
+    while (!closed) {
+      loop = new AbortController();
+      await engine.run({ pollPeriodMs: opts.pollPeriodMs, signal: loop.signal }).catch((e) => {
+        problem = errorLine(e);
+        changed();
+      });
+    }
+  })();
+  const wake = () => loop?.abort();
+
+  return {
+    snapshot() {
+      if (cached) return cached;
+      const id = engine.current();
+      const unread = new Map(engine.unread().map((u) => [u.contact.address, u.unread]));
+      cached = {
+        identity: {
+          name: id.name,
+          address: id.address,
+          fingerprint: engine.fingerprint(),
+          network: ctx.network.spec,
+          balanceMutez,
+          bundlePublished: bundlePublished || id.bundlePublished,
+        },
+        contacts: engine.listContacts().map((c) => ({
+          address: c.address,
+          name: c.name,
+          unread: unread.get(c.address) ?? 0,
+          verified: c.verified,
+          bundleChanged: c.bundleChanged,
+        })),
+        requests: engine.listRequests().map((r) => ({ address: r.sender, time: r.time })),
+        headLevel,
+        messageCostMutez: costMutez,
+        problem,
+      };
+      return cached;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    messages: (c) => engine.messages(c).map(chatMessage),
+    markRead(c) {
+      engine.markRead(c);
+      changed();
+    },
+    async send(c, text, o) {
+      await engine.send(c, text, o?.confirmChanged ? { confirmChanged: true } : {});
+      changed();
+      wake();
+    },
+    async addContact(address, name) {
+      const c = await engine.addContact(address, name);
+      changed();
+      wake();
+      return {
+        address: c.address,
+        name: c.name,
+        unread: 0,
+        verified: c.verified,
+        bundleChanged: c.bundleChanged,
+      };
+    },
+    async acceptRequest(address, name) {
+      const c = await engine.acceptRequest(address, name);
+      changed();
+      return {
+        address: c.address,
+        name: c.name,
+        unread: 0,
+        verified: c.verified,
+        bundleChanged: c.bundleChanged,
+      };
+    },
+    ignoreRequest(address) {
+      engine.ignoreRequest(address);
+      changed();
+    },
+    blockRequest(address) {
+      engine.blockRequest(address);
+      changed();
+    },
+    safetyNumber: (c) => engine.safetyNumber(c),
+    markVerified(c) {
+      engine.markVerified(c);
+      changed();
+    },
+    async close() {
+      closed = true;
+      unsubscribe();
+      loop?.abort();
+      await running;
+      await ctx.close();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * `mizu chat`: the terminal chat (src/tui). On the first run it creates the
+ * profile (passphrase, name), the identity, funds it on the sandbox and
+ * publishes its bundle; afterwards it unlocks the profile. The network is
+ * made reachable (sandbox started if needed) before the screen takes over
+ * the terminal, so nothing else writes on it.
+ */
+import type { Command } from 'commander';
+import { render } from 'ink';
+import { createElement } from 'react';
+import { profileExists } from '../../store/index.js';
+import { App } from '../../tui/App.js';
+import type { ChatBoot, ChatSession } from '../../tui/chatModel.js';
+import { chatSession } from '../chatSession.js';
+import { CliError } from '../cliError.js';
+import {
+  createContext,
+  givenPassphrase,
+  homeOf,
+  openContext,
+  testKdfRequested,
+} from '../context.js';
+import { EXIT } from '../exitCodes.js';
+import { addGlobalOptions, type Globals, globalsOf } from '../globalOptions.js';
+import { parseNetwork } from '../network.js';
+import { ensureNetwork } from '../sandboxNetwork.js';
+import { fundAndPublish } from './init.js';
+
+export function chatCommand(program: Command): void {
+  addGlobalOptions(
+    program
+      .command('chat')
+      .description('The chat (first run: creates the profile)')
+      .option(
+        '--poll <seconds>',
+        'seconds between syncs (default: 1 on the sandbox, 20 elsewhere)',
+        (v) => {
+          const n = Number(v);
+          if (!(n > 0)) throw new CliError('--poll must be > 0 seconds', EXIT.usage);
+          return n;
+        },
+      ),
+    true,
+  ).action(async (o: { poll?: number }, cmd: Command) => {
+    const given = globalsOf(cmd);
+    if (!process.stdin.isTTY || !process.stdout.isTTY)
+      throw new CliError(
+        'mizu chat needs a terminal (use send, sync and read in scripts)',
+        EXIT.usage,
+      );
+    const g: Globals = { ...given, quiet: true };
+    const home = homeOf(g);
+    const exists = profileExists(home);
+    const network = parseNetwork(g.network ?? 'sandbox');
+    // Before the screen: start the sandbox if it is the network of a new profile.
+    if (!exists) await ensureNetwork(network, { quiet: false });
+    testKdfRequested();
+    const pollMs = (sandboxLike: boolean) => (o.poll ?? (sandboxLike ? 1 : 20)) * 1000;
+    let session: ChatSession | null = null;
+    const boot: ChatBoot = {
+      profileExists: exists,
+      network: network.spec,
+      faucet: network.sandbox,
+      passphrase: await givenPassphrase(g),
+      async unlock(passphrase) {
+        const ctx = await openContext(g, passphrase);
+        return chatSession(ctx, { pollPeriodMs: pollMs(ctx.sandboxRpc !== null) });
+      },
+      async create({ passphrase, name }, progress) {
+        progress('Creating the encrypted profile…');
+        const ctx = await createContext(g, passphrase);
+        try {
+          const id = await ctx.engine.createIdentity({ name });
+          progress(`Identity ${id.name}: ${id.address}`);
+          await fundAndPublish(ctx, { update: progress, done: (t) => t && progress(t) });
+        } catch (e) {
+          await ctx.close();
+          throw e;
+        }
+        return chatSession(ctx, { pollPeriodMs: pollMs(ctx.sandboxRpc !== null) });
+      },
+    };
+    const app = render(createElement(App, { boot, onSession: (s: ChatSession) => (session = s) }));
+    try {
+      await app.waitUntilExit();
+    } finally {
+      await (session as ChatSession | null)?.close();
+    }
+  });
+}
