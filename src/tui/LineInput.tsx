@@ -5,7 +5,7 @@
  * `mask` shows every character as • (passphrases).
  */
 import { Text, useInput } from 'ink';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 
 export interface LineInputProps {
   readonly value: string;
@@ -18,38 +18,61 @@ export interface LineInputProps {
 
 export function LineInput(props: LineInputProps) {
   const { value, onChange, onSubmit, active, mask, placeholder } = props;
-  const [cursor, setCursor] = useState(value.length);
-  const at = Math.min(cursor, value.length);
+  // Keys typed quickly (or pasted) arrive as several events before React
+  // re-renders: edit a ref, not the (stale) props, and emit each result.
+  const edit = useRef({ value, cursor: value.length });
+  const emitted = useRef(value);
+  const [, rerender] = useState(0);
+  if (value !== emitted.current) {
+    // Changed by the parent (cleared after sending, for example).
+    edit.current = { value, cursor: value.length };
+    emitted.current = value;
+  }
+  const set = (next: string, cursor: number) => {
+    edit.current = { value: next, cursor };
+    if (next !== emitted.current) {
+      emitted.current = next;
+      onChange(next);
+    }
+    rerender((n) => n + 1);
+  };
 
   useInput(
     (input, key) => {
+      const { value: v, cursor: at } = edit.current;
       if (key.return) {
-        onSubmit(value);
-        setCursor(0);
+        onSubmit(v);
         return;
       }
       if (key.upArrow || key.downArrow || key.tab || key.escape || key.ctrl || key.meta) return;
       if (key.pageUp || key.pageDown) return;
-      if (key.leftArrow) return setCursor(Math.max(0, at - 1));
-      if (key.rightArrow) return setCursor(Math.min(value.length, at + 1));
-      if (key.home) return setCursor(0);
-      if (key.end) return setCursor(value.length);
+      if (key.leftArrow) return set(v, Math.max(0, at - 1));
+      if (key.rightArrow) return set(v, Math.min(v.length, at + 1));
+      if (key.home) return set(v, 0);
+      if (key.end) return set(v, v.length);
       // Most terminals send DEL (0x7f) for Backspace, which Ink reports as `delete`.
       if (key.backspace || key.delete) {
-        if (at === 0) return;
-        onChange(value.slice(0, at - 1) + value.slice(at));
-        setCursor(at - 1);
+        if (at > 0) set(v.slice(0, at - 1) + v.slice(at), at - 1);
         return;
       }
-      // Pasted text arrives as one chunk; drop control characters (newlines included).
-      const clean = [...input].filter((c) => c >= ' ' && c !== '\x7f').join('');
-      if (!clean) return;
-      onChange(value.slice(0, at) + clean + value.slice(at));
-      setCursor(at + clean.length);
+      // Fast typing and pastes arrive as one chunk, an Enter inside it included:
+      // insert up to each line end, then submit. Other control characters go.
+      const lines = input.split(/\r\n|\r|\n/);
+      lines.forEach((line, i) => {
+        const clean = [...line].filter((c) => c >= ' ' && c !== '\x7f').join('');
+        const cur = edit.current;
+        if (clean)
+          set(
+            cur.value.slice(0, cur.cursor) + clean + cur.value.slice(cur.cursor),
+            cur.cursor + clean.length,
+          );
+        if (i < lines.length - 1) onSubmit(edit.current.value);
+      });
     },
     { isActive: active },
   );
 
+  const at = Math.min(edit.current.cursor, value.length);
   const shown = mask ? '•'.repeat(value.length) : value;
   if (!active) return <Text dimColor>{shown || placeholder || ''}</Text>;
   if (shown.length === 0 && placeholder)
