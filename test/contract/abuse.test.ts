@@ -205,6 +205,8 @@ describe('contract abuse: refused with the documented error, storage unchanged',
     bob = await newParty('bob', 100_000_000n);
     mallory = await newParty('mallory', 100_000_000n);
     // Two registered users with entries in both boxes; Mallory revealed but not registered.
+    // `request` has no wrong account: anyone may call it (docs/contract.md), and Mallory's
+    // request here, from an unregistered account, is applied.
     await applied(alice, register(alice.publicKey, { bytes: alice.bundleHex }));
     await applied(bob, register(bob.publicKey, { bytes: bob.bundleHex }));
     await applied(alice, post(bytes(166, 0x11), bytes(200, 0x12)));
