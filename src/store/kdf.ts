@@ -4,9 +4,12 @@
  * backup keys (salt in the backup header).
  *
  * Security notes: the passphrase is copied into a buffer that is zeroed right
- * after hashing; the key comes back in a sodium_malloc buffer (guarded pages,
- * not swapped where the OS allows) that the caller zeroes with `wipe` when
- * done. Parameters read from files are bounded by `checkKdfParams` so that a
+ * after hashing; the caller zeroes the key with `wipe` when done. Keys come
+ * back in ordinary buffers: libsodium's guarded allocations cost several
+ * memory mappings each until the garbage collector frees them, and a few
+ * thousand derivations in a row (a tampering test) exhausted the process's
+ * mapping limit. The one long-lived key, an open store's, is kept in a
+ * guarded allocation (store.ts). Parameters read from files are bounded by `checkKdfParams` so that a
  * crafted profile.json or backup header cannot ask for absurd work.
  */
 
@@ -62,12 +65,12 @@ export function randomSalt(): Buffer {
   return salt;
 }
 
-/** Argon2id(passphrase, salt, params) → a 32-byte key in secure memory; `wipe` it after use. */
+/** Argon2id(passphrase, salt, params) → a 32-byte key; `wipe` it after use. */
 export function deriveKey(passphrase: string, salt: Uint8Array, params: KdfParams): Buffer {
   requireKdfParams(params);
   if (salt.length !== SALT_BYTES) throw new RangeError(`salt must be ${SALT_BYTES} bytes`);
   const passwd = Buffer.from(passphrase, 'utf8');
-  const key = sodium.sodium_malloc(KEY_BYTES);
+  const key = Buffer.alloc(KEY_BYTES);
   try {
     sodium.crypto_pwhash(
       key,

@@ -4,9 +4,9 @@
  * changing the passphrase, closing.
  *
  * Security notes: the passphrase is used once, to derive the key, and not
- * kept. The derived key stays in secure memory while the store is open (the
- * backup needs it, and SQLite holds its own copy anyway) and is zeroed on
- * close. One process per profile: the connection holds SQLite's exclusive
+ * kept. The derived key stays in a libsodium guarded allocation (locked in
+ * RAM where the OS allows) while the store is open — the backup needs it, and
+ * SQLite holds its own copy anyway — and is zeroed on close. One process per profile: the connection holds SQLite's exclusive
  * lock until close, and the OS drops it when the process dies.
  */
 
@@ -26,6 +26,7 @@ import {
 } from './kdf.js';
 import { checkMigrations, type Migration, runMigrations } from './migrations.js';
 import { decodeProfileFile, encodeProfileFile, type ProfileFile } from './profileFile.js';
+import { sodium } from './sodium.js';
 
 export interface Store {
   readonly home: string;
@@ -52,13 +53,16 @@ export function storeInternals(store: Store): StoreInternals {
   return found;
 }
 
-/** Wraps an open, configured connection as a Store that owns `key`. */
+/** Wraps an open, configured connection as a Store; `derivedKey` is moved into guarded memory and wiped. */
 export function makeStore(
   home: string,
   db: Database.Database,
-  key: Buffer,
+  derivedKey: Buffer,
   profile: ProfileFile,
 ): Store {
+  const key = sodium.sodium_malloc(derivedKey.length);
+  key.set(derivedKey);
+  wipe(derivedKey);
   let closed = false;
   const store: Store = {
     home,

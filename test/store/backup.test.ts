@@ -133,7 +133,10 @@ test('any flipped byte is refused', (t) => {
     const copy = Buffer.from(bytes);
     copy[i]! ^= i < BACKUP_HEADER_BYTES ? 0x01 : 0x80;
     writeFileSync(tampered, copy);
-    assert.throws(() => tryImport(dir, tampered), isBadBackup, `byte ${i}`);
+    assert.throws(
+      () => tryImport(dir, tampered),
+      (e: unknown) => isBadBackup(e) || assert.fail(`byte ${i}: ${String(e)}`),
+    );
   }
   assert.equal(profileExists(join(dir, 'x')), false);
   t.diagnostic(`${positions.size} positions of ${bytes.length} bytes`);
