@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { bootstrapAccounts } from '../sandbox/accounts.js';
 import { startSandbox } from '../sandbox/server.js';
+import { CliError } from './cliError.js';
+import { EXIT } from './exitCodes.js';
 
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_PORT = 18732;
@@ -106,8 +108,9 @@ async function start(o: StartOptions): Promise<void> {
   const dataDir = o.data ?? defaultDataDir();
   if (!isLoopbackHost(o.host)) {
     if (!o.allowRemote)
-      throw new Error(
+      throw new CliError(
         `Cannot listen on ${o.host}: not a loopback address, and anyone who reaches the sandbox can use its faucet and test keys (add --allow-remote to do it anyway)`,
+        EXIT.usage,
       );
     process.stderr.write(
       `mizu: warning: the sandbox listens on ${o.host}; anyone who reaches it can use its faucet and test keys\n`,
