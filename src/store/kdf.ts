@@ -65,11 +65,12 @@ export function randomSalt(): Buffer {
   return salt;
 }
 
-/** Argon2id(passphrase, salt, params) → a 32-byte key; `wipe` it after use. */
+/** Argon2id(NFC(passphrase) as UTF-8, salt, params) → a 32-byte key; `wipe` it after use. */
 export function deriveKey(passphrase: string, salt: Uint8Array, params: KdfParams): Buffer {
   requireKdfParams(params);
   if (salt.length !== SALT_BYTES) throw new RangeError(`salt must be ${SALT_BYTES} bytes`);
-  const passwd = Buffer.from(passphrase, 'utf8');
+  // NFC, so that the same passphrase typed on systems that compose accents differently matches.
+  const passwd = Buffer.from(passphrase.normalize('NFC'), 'utf8');
   const key = Buffer.alloc(KEY_BYTES);
   try {
     sodium.crypto_pwhash(

@@ -39,6 +39,13 @@ test('different passphrases, salts or costs give different keys', () => {
   assert.deepEqual(deriveKey('one', SALT, TEST_KDF), a);
 });
 
+test('the passphrase is NFC-normalised: composed and decomposed accents give the same key', () => {
+  const composed = 'caf\u00e9';
+  const decomposed = 'cafe\u0301';
+  assert.notEqual(composed, decomposed);
+  assert.deepEqual(deriveKey(decomposed, SALT, TEST_KDF), deriveKey(composed, SALT, TEST_KDF));
+});
+
 test('costs outside the bounds are refused before any work', () => {
   assert.equal(validKdfParams(DEFAULT_KDF), true);
   assert.equal(validKdfParams(TEST_KDF), true);
