@@ -1,8 +1,8 @@
 /**
  * One process per profile: a second opener — another connection in this
  * process, or another process — gets StoreError 'locked'; closing releases
- * the lock; a holder killed with SIGKILL leaves no stale lock, and what it
- * had committed is there after recovery.
+ * the lock; a holder killed with SIGKILL leaves no stale lock, what it had
+ * committed is there after recovery and what it had not is not.
  */
 
 import assert from 'node:assert/strict';
@@ -65,7 +65,7 @@ test('another process cannot open a profile this process holds', async (t) => {
   await once(free, 'exit');
 });
 
-test('a holder killed with SIGKILL leaves no stale lock, and its committed row survives', async (t) => {
+test('a holder killed with SIGKILL leaves no stale lock; its committed row survives, its open transaction does not', async (t) => {
   const home = newProfile(t);
   const holder = runHolder('hold', home);
   t.after(() => holder.kill('SIGKILL'));

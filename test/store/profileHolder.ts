@@ -1,7 +1,8 @@
 /**
  * A child process for the lock tests (not a test itself):
- *   node --import tsx profileHolder.ts hold <home>  opens the profile, commits a row, prints
- *                                                  "open", then waits to be killed;
+ *   node --import tsx profileHolder.ts hold <home>  opens the profile, commits a row, inserts
+ *                                                  another in a transaction it leaves open,
+ *                                                  prints "open", then waits to be killed;
  *   node --import tsx profileHolder.ts try <home>   tries to open it and prints "opened" or
  *                                                  "error <code>".
  * The passphrase comes in MIZU_PASSPHRASE.
@@ -21,6 +22,9 @@ try {
   const store = openProfile({ home, passphrase, migrations: [V1] });
   if (mode === 'hold') {
     store.db.prepare('INSERT INTO notes (body) VALUES (?)').run(`from child ${process.pid}`);
+    // A transaction left open: killing the process must lose it, and only it.
+    store.db.exec('BEGIN');
+    store.db.prepare('INSERT INTO notes (body) VALUES (?)').run('uncommitted');
     process.stdout.write('open\n');
     setInterval(() => {}, 1 << 30);
   } else {
