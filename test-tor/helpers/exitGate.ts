@@ -24,6 +24,8 @@ export interface GateConnection {
   readonly peerPort: number;
   /** `exit0`, `exit1`, … ; `self` for this process; `unknown` if no owner was found. */
   readonly owner: string;
+  /** The first line of what the client sent (`POST /injection/operation HTTP/1.1`), once seen. */
+  requestLine?: string;
 }
 
 export interface ExitGate {
@@ -95,7 +97,12 @@ export async function startExitGate(targetPort: number, torDir: string): Promise
   const server: Server = createServer((client) => {
     const at = Date.now();
     const owner = connectionOwner(client.remotePort ?? 0, gate.port, exits);
-    connections.push({ at, peerPort: client.remotePort ?? 0, owner });
+    const record: GateConnection = { at, peerPort: client.remotePort ?? 0, owner };
+    connections.push(record);
+    client.once('data', (chunk: Buffer) => {
+      const text = chunk.subarray(0, 512).toString('latin1');
+      record.requestLine = text.slice(0, Math.max(0, text.indexOf('\r\n')));
+    });
     const upstream = connect(targetPort, '127.0.0.1');
     client.pipe(upstream).pipe(client);
     const drop = () => {

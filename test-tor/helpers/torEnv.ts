@@ -7,6 +7,7 @@
 export interface TorEnv {
   /** tor-testnet's state directory (pid files, logs). */
   readonly dir: string;
+  readonly socksHost: string;
   readonly socksPort: number;
   readonly controlPort: number;
   readonly cookieFile: string;
@@ -23,5 +24,6 @@ export function torEnv(env: NodeJS.ProcessEnv = process.env): TorEnv {
         '(TOR_TESTNET_* variables are not set)',
     );
   }
-  return { dir, socksPort, controlPort, cookieFile };
+  const socksHost = env.TOR_TESTNET_SOCKS_HOST ?? '127.0.0.1';
+  return { dir, socksHost, socksPort, controlPort, cookieFile };
 }
