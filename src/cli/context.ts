@@ -106,7 +106,10 @@ interface Target {
 }
 
 async function chainFor(g: Globals, network: NetworkChoice): Promise<[Target, MizuChain]> {
-  const target = await ensureNetwork(network, { quiet: !!g.json || !!g.quiet });
+  const target = await ensureNetwork(network, {
+    quiet: !!g.json || !!g.quiet,
+    ...(g.socks5 ? { socks5: g.socks5 } : {}),
+  });
   const chain = await createChain({
     urls: target.urls,
     ...(target.contract ? { contract: target.contract } : {}),

@@ -23,18 +23,29 @@ export interface NetworkTarget {
   readonly faucet: boolean;
 }
 
-/** The sandbox's contract, or null when nothing (or not a sandbox) answers at `rpc`. */
-export async function sandboxContract(rpc: string): Promise<string | null> {
+/** What a node says at /mizu/contract: its contract (a Mizu sandbox), null (another node), or no answer. */
+export async function probeSandbox(rpc: string): Promise<string | null | 'unreachable'> {
+  let r: Response;
   try {
-    const r = await fetch(`${rpc.replace(/\/$/, '')}/mizu/contract`, {
-      signal: AbortSignal.timeout(3000),
+    r = await fetch(`${rpc.replace(/\/$/, '')}/mizu/contract`, {
+      signal: AbortSignal.timeout(5000),
     });
-    if (!r.ok) return null;
+  } catch {
+    return 'unreachable';
+  }
+  if (!r.ok) return null;
+  try {
     const a = ((await r.json()) as { address?: unknown }).address;
     return typeof a === 'string' ? a : null;
   } catch {
     return null;
   }
+}
+
+/** The sandbox's contract, or null when nothing (or not a sandbox) answers at `rpc`. */
+export async function sandboxContract(rpc: string): Promise<string | null> {
+  const p = await probeSandbox(rpc);
+  return p === 'unreachable' ? null : p;
 }
 
 async function startSandbox(rpc: string, quiet: boolean): Promise<string> {
@@ -59,7 +70,7 @@ async function startSandbox(rpc: string, quiet: boolean): Promise<string> {
 
 export async function ensureNetwork(
   network: NetworkChoice,
-  opts: { quiet: boolean },
+  opts: { quiet: boolean; socks5?: string },
 ): Promise<NetworkTarget> {
   if (network.sandbox) {
     const rpc = network.urls[0]!;
@@ -67,10 +78,15 @@ export async function ensureNetwork(
     return { urls: [rpc], contract, faucet: true };
   }
   if (network.urls.length > 0) {
-    const contract = await sandboxContract(network.urls[0]!);
     const override = process.env.MIZU_CONTRACT;
-    if (override) return { urls: network.urls, contract: override, faucet: contract !== null };
-    if (contract) return { urls: network.urls, contract, faucet: true };
+    // Behind a proxy, no direct probe: the chain adapter asks through the proxy.
+    if (opts.socks5)
+      return { urls: network.urls, ...(override ? { contract: override } : {}), faucet: !override };
+    const probe = await probeSandbox(network.urls[0]!);
+    if (probe === 'unreachable')
+      throw new CliError(`Cannot reach ${network.urls[0]}: no answer`, EXIT.network);
+    if (override) return { urls: network.urls, contract: override, faucet: probe !== null };
+    if (probe) return { urls: network.urls, contract: probe, faucet: true };
     throw new CliError(
       `Cannot tell which Mizu contract to use on ${network.spec}: set MIZU_CONTRACT=KT1…`,
       EXIT.usage,

@@ -6,10 +6,7 @@
  * the terminal, so nothing else writes on it.
  */
 import type { Command } from 'commander';
-import { render } from 'ink';
-import { createElement } from 'react';
 import { profileExists } from '../../store/index.js';
-import { App } from '../../tui/App.js';
 import type { ChatBoot, ChatSession } from '../../tui/chatModel.js';
 import { chatSession } from '../chatSession.js';
 import { CliError } from '../cliError.js';
@@ -53,14 +50,17 @@ export function chatCommand(program: Command): void {
     const exists = profileExists(home);
     const network = parseNetwork(g.network ?? 'sandbox');
     // Before the screen: start the sandbox if it is the network of a new profile.
-    if (!exists) await ensureNetwork(network, { quiet: false });
+    const faucet = exists
+      ? network.sandbox
+      : (await ensureNetwork(network, { quiet: false, ...(g.socks5 ? { socks5: g.socks5 } : {}) }))
+          .faucet;
     testKdfRequested();
     const pollMs = (sandboxLike: boolean) => (o.poll ?? (sandboxLike ? 1 : 20)) * 1000;
     let session: ChatSession | null = null;
     const boot: ChatBoot = {
       profileExists: exists,
       network: network.spec,
-      faucet: network.sandbox,
+      faucet,
       passphrase: await givenPassphrase(g),
       async unlock(passphrase) {
         const ctx = await openContext(g, passphrase);
@@ -80,6 +80,12 @@ export function chatCommand(program: Command): void {
         return chatSession(ctx, { pollPeriodMs: pollMs(ctx.sandboxRpc !== null) });
       },
     };
+    // Ink and React load only here: other commands start faster without them.
+    const [{ render }, { createElement }, { App }] = await Promise.all([
+      import('ink'),
+      import('react'),
+      import('../../tui/App.js'),
+    ]);
     const app = render(createElement(App, { boot, onSession: (s: ChatSession) => (session = s) }));
     try {
       await app.waitUntilExit();
