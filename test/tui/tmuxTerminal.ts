@@ -13,6 +13,9 @@ const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 let serial = 0;
 
+/** A person's pause between keystrokes: the screen re-renders in between. */
+const pause = () => new Promise((r) => setTimeout(r, 150));
+
 export class TmuxTerminal {
   private constructor(private readonly socket: string) {}
 
@@ -48,14 +51,18 @@ export class TmuxTerminal {
     return run('tmux', ['-L', this.socket, ...args]);
   }
 
-  /** Types `text` literally (no key names). */
+  /** Types `text` literally (no key names), then pauses as a person would. */
   async type(text: string): Promise<void> {
     await this.tmux('send-keys', '-l', text);
+    await pause();
   }
 
-  /** Presses keys by tmux name: 'Enter', 'Escape', 'Tab', 'Up', 'C-n', … */
+  /** Presses keys by tmux name: 'Enter', 'Escape', 'Tab', 'Up', 'C-n', …, pausing after each. */
   async press(...keys: string[]): Promise<void> {
-    for (const k of keys) await this.tmux('send-keys', k);
+    for (const k of keys) {
+      await this.tmux('send-keys', k);
+      await pause();
+    }
   }
 
   /** The visible screen, one string. */

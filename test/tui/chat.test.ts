@@ -1,0 +1,111 @@
+/**
+ * `mizu chat` as a person uses it, in real pseudo-terminals (tmux), against
+ * a sandbox node in this process (0.2 s blocks). Alice's first run creates
+ * her profile on screen (passphrase twice, name; funded and published); she
+ * adds Bob and writes to him. Bob, already set up with `mizu init`, sees
+ * her request in his chat, accepts it, reads her message, and answers; the
+ * answer appears on Alice's screen, her message's delivery state moves on.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { json, MIZU_BIN, mizu } from '../cli/mizuProcess.js';
+import { TmuxTerminal } from './tmuxTerminal.js';
+
+describe('mizu chat in a terminal', { timeout: 180_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mizu-chat-'));
+  let sandbox: Sandbox;
+  const terminals: TmuxTerminal[] = [];
+  const chat = async (home: string, env: Record<string, string>) => {
+    const t = await TmuxTerminal.start(
+      [process.execPath, MIZU_BIN, '--home', home, '--network', sandbox.url, 'chat'],
+      { env: { MIZU_INSECURE_TEST_KDF: '1', ...env }, cols: 110, rows: 30 },
+    );
+    terminals.push(t);
+    return t;
+  };
+
+  before(async () => {
+    sandbox = await startSandbox({ port: 0, blockTime: 0.2 });
+  });
+  after(async () => {
+    for (const t of terminals) await t.kill();
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('first run, add a contact, a request accepted, messages both ways', async () => {
+    const bobHome = join(dir, 'bob');
+    const bobInit = mizu(
+      ['--home', bobHome, '--network', sandbox.url, '--json', 'init', '--name', 'bob'],
+      {
+        MIZU_PASSPHRASE: 'bob passphrase',
+      },
+    );
+
+    // Alice: the first-run flow, typed.
+    const alice = await chat(join(dir, 'alice'), {});
+    await alice.waitFor('Choose a passphrase', 30_000);
+    await alice.type('short');
+    await alice.press('Enter');
+    await alice.waitFor('At least 8 characters');
+    await alice.type('alice passphrase');
+    await alice.press('Enter');
+    await alice.waitFor('Passphrase again:');
+    await alice.type('alice passphrase');
+    await alice.press('Enter');
+    await alice.waitFor('Name:');
+    await alice.type('Alice');
+    await alice.press('Enter');
+    const first = await alice.waitFor(/Mizu · Alice \(tz1.*\) · .* tez/, 30_000);
+    assert.match(first, /none yet \(\^N\)/);
+    assert.doesNotMatch(first, /alice passphrase/);
+
+    const bobAddress = json<{ identity: { address: string } }>(await bobInit).identity.address;
+
+    // Alice adds Bob and writes to him.
+    await alice.press('C-n');
+    await alice.waitFor('Add a contact');
+    await alice.type(bobAddress);
+    await alice.press('Enter');
+    await alice.type('Bob');
+    await alice.press('Enter');
+    await alice.waitFor('› Bob');
+    await alice.type('Hello Bob, this is Alice');
+    await alice.press('Enter');
+    await alice.waitFor(/me: Hello Bob, this is Alice (… queued|→ posted|✓)/);
+    await alice.waitFor(/me: Hello Bob, this is Alice ✓(✓ final| included) #\d+/, 30_000);
+
+    // Bob: his chat shows the request; he accepts it and reads the message.
+    const bob = await chat(bobHome, { MIZU_PASSPHRASE: 'bob passphrase' });
+    await bob.waitFor('Requests (1)', 40_000);
+    await bob.press('Tab');
+    await bob.waitFor(/› tz1\w+/);
+    await bob.press('a');
+    await bob.waitFor('Accept the request');
+    await bob.type('Alice');
+    await bob.press('Enter');
+    await bob.waitFor('Alice: Hello Bob, this is Alice', 30_000);
+
+    // Bob answers; it appears on Alice's screen.
+    await bob.type('Hi Alice, nice to meet you');
+    await bob.press('Enter');
+    await alice.waitFor('Bob: Hi Alice, nice to meet you', 40_000);
+    await bob.waitFor(/me: Hi Alice, nice to meet you ✓/, 30_000);
+
+    // Both see the same safety number.
+    await alice.press('C-k');
+    await bob.press('C-k');
+    const digits = (s: string) => s.match(/(\d{5} ){3}\d{5}/g)?.join(' ');
+    const a = await alice.waitFor('Safety number with Bob');
+    const b = await bob.waitFor('Safety number with Alice');
+    assert.ok(digits(a));
+    assert.equal(digits(a), digits(b));
+
+    await alice.press('C-c');
+    await alice.waitFor('[exited 0]', 15_000);
+  });
+});
