@@ -53,9 +53,9 @@ describe('chain adapter on the sandbox', { timeout: 120_000 }, () => {
     assert.equal(chain.contract, sandbox.contract);
     assert.equal(chain.chainId, 'NetXdQprcVkpaWU');
     const head = await chain.head('directory');
-    assert.ok(head.level >= 1);
+    assert.ok(head.level >= 1, 'head.level >= 1');
     assert.match(head.hash, /^B/);
-    assert.ok(head.time > Date.parse('2026-01-01'));
+    assert.ok(head.time > Date.parse('2026-01-01'), 'head.time > Date.parse(2026-01-01)');
     assert.equal(aliceWriter.address, alice.address);
   });
 
@@ -72,8 +72,11 @@ describe('chain adapter on the sandbox', { timeout: 120_000 }, () => {
     assert.equal(cost.storageBytes, 65 + alice.bundleBytes.length + 116);
     assert.equal(cost.burnMutez, BigInt(cost.storageBytes) * 250n);
     assert.equal(cost.totalMutez, cost.feeMutez + cost.burnMutez);
-    assert.ok(cost.feeMutez > 100n && cost.feeMutez < 100_000n);
-    assert.ok(cost.gasLimit > 100);
+    assert.ok(
+      cost.feeMutez > 100n && cost.feeMutez < 100_000n,
+      'cost.feeMutez > 100n && cost.feeMutez < 100_000n',
+    );
+    assert.ok(cost.gasLimit > 100, 'cost.gasLimit > 100');
   });
 
   it('refuses a post before registration as not-registered', async () => {
@@ -88,20 +91,26 @@ describe('chain adapter on the sandbox', { timeout: 120_000 }, () => {
     const op = await aliceWriter.inject({ kind: 'register', bundle: alice.bundleBytes });
     assert.match(op.hash, /^o/);
     assert.equal(op.counter, '2'); // the reveal takes counter 1
-    assert.ok(op.expiresAfterLevel > op.branchLevel);
+    assert.ok(op.expiresAfterLevel > op.branchLevel, 'op.expiresAfterLevel > op.branchLevel');
     const levels: number[] = [];
     const inc = await aliceWriter.waitForInclusion(op, { onLevel: (l) => levels.push(l) });
     assert.deepEqual(await aliceWriter.status(op), { state: 'included', ...inc });
     await aliceWriter.waitForFinality(inc.level);
-    assert.ok((await chain.head('writes')).level >= inc.level + 2);
+    assert.ok(
+      (await chain.head('writes')).level >= inc.level + 2,
+      '(await chain.head(writes)).level >= inc.level + 2',
+    );
     const user = await chain.getUser(alice.address, 'directory');
-    assert.ok(user);
+    assert.ok(user, 'user');
     assert.equal(user.publicKey, alice.publicKey);
     assert.deepEqual(user.bundle, alice.bundleBytes);
     assert.equal(user.posts, 0);
     const verified = verifiedBundleOf(user, chain);
     assert.deepEqual(verified.identityKey, alice.bundle.identityKey);
-    assert.ok((await chain.balance(alice.address, 'writes')) < balance - 1560n * 250n);
+    assert.ok(
+      (await chain.balance(alice.address, 'writes')) < balance - 1560n * 250n,
+      '(await chain.balance(alice.address, writes)) < balance - 1560n * 250n',
+    );
   });
 
   it('posts a batch of entries and reads them back in order with their block time', async () => {
@@ -116,7 +125,11 @@ describe('chain adapter on the sandbox', { timeout: 120_000 }, () => {
       entries.map((b, i) => [i, b]),
     );
     const after = await chain.head('directory');
-    for (const e of got) assert.ok(e.time > before.time && e.time <= after.time);
+    for (const e of got)
+      assert.ok(
+        e.time > before.time && e.time <= after.time,
+        'e.time > before.time && e.time <= after.time',
+      );
     assert.deepEqual(
       (await chain.getPostal(alice.address, 1, 1, 'directory')).map((e) => e.index),
       [1],
@@ -143,7 +156,10 @@ describe('chain adapter on the sandbox', { timeout: 120_000 }, () => {
         [stranger, { posts: 0, requests: 0 }],
       ],
     );
-    assert.ok(verifiedBundleOf((await chain.getUser(bob.address, 'directory'))!, chain));
+    assert.ok(
+      verifiedBundleOf((await chain.getUser(bob.address, 'directory'))!, chain),
+      'verifiedBundleOf((await chain.getUser(bob.address, directory))!, chain)',
+    );
   });
 
   it('replaces a bundle (the counters are kept)', async () => {
