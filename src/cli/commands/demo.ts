@@ -44,9 +44,11 @@ export function demoCommand(program: Command): void {
     const json = !!g.json;
     const steps: Step[] = [];
     const t0 = Date.now();
-    const say = (line: string) => {
-      if (!json) process.stdout.write(`[${seconds(Date.now() - t0).padStart(7)}] ${line}\n`);
-    };
+    // With --json the steps still show, on stderr: stdout holds only the report.
+    const say = (line: string) =>
+      (json ? process.stderr : process.stdout).write(
+        `[${seconds(Date.now() - t0).padStart(7)}] ${line}\n`,
+      );
     const timed = async <T>(
       step: string,
       f: () => Promise<T>,
