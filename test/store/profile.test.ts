@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import {
   changePassphrase,
   createProfile,
+  DEFAULT_KDF,
   openProfile,
   profileExists,
   resolveHome,
@@ -51,6 +52,17 @@ test('a new profile: private directory and files, encrypted header, profile.json
   assert.equal(doc.kdf.opslimit, TEST_KDF.opslimit);
   assert.equal(doc.kdf.memlimit, TEST_KDF.memlimit);
   assert.match(doc.kdf.salt, /^[0-9a-f]{32}$/);
+});
+
+test('without an explicit cost, a profile uses DEFAULT_KDF', (t) => {
+  const home = join(tempDir(t), 'p');
+  createProfile({ home, passphrase: PASSPHRASE, migrations: [V1] }).close();
+  const doc = JSON.parse(readFileSync(join(home, 'profile.json'), 'utf8'));
+  assert.deepEqual(
+    { opslimit: doc.kdf.opslimit, memlimit: doc.kdf.memlimit },
+    { opslimit: DEFAULT_KDF.opslimit, memlimit: DEFAULT_KDF.memlimit },
+  );
+  assert.deepEqual(DEFAULT_KDF, { opslimit: 3, memlimit: 64 * 1024 * 1024 });
 });
 
 test('two profiles get different salts and different database headers', (t) => {
