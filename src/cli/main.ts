@@ -15,6 +15,7 @@ import { initCommand } from './commands/init.js';
 import { messagingCommands } from './commands/messaging.js';
 import { requestsCommand } from './commands/requests.js';
 import { statusCommand } from './commands/status.js';
+import { contractCommand } from './contract.js';
 import { reportError } from './errorReport.js';
 import { EXIT } from './exitCodes.js';
 import { addGlobalOptions } from './globalOptions.js';
@@ -51,6 +52,7 @@ backupCommand(program);
 chatCommand(program);
 demoCommand(program);
 sandboxCommand(program);
+contractCommand(program);
 
 const debug = process.argv.includes('--debug');
 try {

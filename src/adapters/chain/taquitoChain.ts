@@ -48,6 +48,8 @@ export interface ChainOptions {
   readonly markDownMs?: number;
   /** Re-send a pending operation every this many levels (default 2; 0 = never). */
   readonly rebroadcastEveryLevels?: number;
+  /** The chain id the nodes must report (a preset's); a node of another chain is refused. */
+  readonly chainId?: string;
 }
 
 /** The port plus what the engine needs to verify bundles (their context). */
@@ -208,5 +210,10 @@ export async function createChain(options: ChainOptions): Promise<MizuChain> {
       `The contract address ${contract} is not a KT1 address`,
     );
   const chainId = await rpc.chainId(pool, 'directory');
+  if (options.chainId !== undefined && chainId !== options.chainId)
+    throw new ChainError(
+      'invalid-argument',
+      `The nodes serve chain ${chainId}, not ${options.chainId}: wrong network`,
+    );
   return new TaquitoChain(pool, contract, chainId, options);
 }
