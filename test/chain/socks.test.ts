@@ -79,6 +79,7 @@ describe('chain adapter through SOCKS5', { timeout: 60_000 }, () => {
       body: JSON.stringify({ address: user.address, amount: '50000000' }),
     });
     assert.equal(r.status, 200);
+    sandbox.bake();
     const writer = await chain.writer(key);
     const reads = await credentialsOf(() => chain.getUser(contactA, `contact:${contactA}`));
     const writes = await credentialsOf(async () => {

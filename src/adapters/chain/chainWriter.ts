@@ -315,9 +315,18 @@ export class TaquitoChainWriter implements ChainWriter {
     options: { signal?: AbortSignal; onLevel?: (level: number) => void } = {},
   ): Promise<{ level: number; blockHash: string }> {
     let seen = -1;
+    let lastHead = -1;
     for (;;) {
       if (options.signal?.aborted)
         throw new ChainError('timeout', `Stopped waiting for ${op.hash}: aborted`);
+      // Between blocks nothing changes: one head request per poll, the full look once per level.
+      if (lastHead >= 0) {
+        const head = await rpc.head(this.ctx.pool, GROUP);
+        if (head.level === lastHead) {
+          await this.pause(op, options.signal);
+          continue;
+        }
+      }
       const s = await this.status(op);
       if (s.state === 'included') return { level: s.level, blockHash: s.blockHash };
       if (s.state === 'failed')
@@ -337,6 +346,7 @@ export class TaquitoChainWriter implements ChainWriter {
           },
         );
       const t = this.tracked.get(op.hash)!;
+      lastHead = t.searched;
       if (t.searched !== seen) {
         seen = t.searched;
         options.onLevel?.(seen);
@@ -347,11 +357,15 @@ export class TaquitoChainWriter implements ChainWriter {
         t.lastSent = t.searched;
         await this.rebroadcast(t.signedHex);
       }
-      try {
-        await sleep(this.ctx.pollMs, options.signal);
-      } catch {
-        throw new ChainError('timeout', `Stopped waiting for ${op.hash}: aborted`);
-      }
+      await this.pause(op, options.signal);
+    }
+  }
+
+  private async pause(op: InjectedOperation, signal?: AbortSignal): Promise<void> {
+    try {
+      await sleep(this.ctx.pollMs, signal);
+    } catch {
+      throw new ChainError('timeout', `Stopped waiting for ${op.hash}: aborted`);
     }
   }
 
