@@ -12,28 +12,11 @@ import { join } from 'node:path';
 import { createChain, type MizuChain } from '../../src/adapters/chain/index.js';
 import { systemRandom } from '../../src/adapters/systemRandom.js';
 import { Engine, MIGRATIONS } from '../../src/engine/index.js';
-import type { Clock } from '../../src/ports/clock.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { createProfile, openProfile, type Store, TEST_KDF } from '../../src/store/index.js';
+import { PASSPHRASE, systemClock } from './testClock.js';
 
-export const PASSPHRASE = 'correct horse battery staple (test)';
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const t = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(t);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
+export { PASSPHRASE, systemClock };
 
 export interface Party {
   readonly name: string;
