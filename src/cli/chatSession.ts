@@ -6,8 +6,10 @@
  * next poll.
  */
 import type { EngineEvent, MessageInfo } from '../engine/index.js';
+import type { OperationCost } from '../ports/chain.js';
 import type { ChatMessage, ChatSession, ChatSnapshot } from '../tui/chatModel.js';
 import type { MizuContext } from './context.js';
+import { messageCostMutez } from './messageCost.js';
 
 const errorLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n', 1)[0]!;
 
@@ -28,7 +30,7 @@ export function chatSession(ctx: MizuContext, opts: { pollPeriodMs: number }): C
   let cached: ChatSnapshot | null = null;
   let headLevel: number | null = null;
   let balanceMutez: bigint | null = null;
-  let costMutez: bigint | null = null;
+  let typical: OperationCost | null = null;
   let bundlePublished = engine.current().bundlePublished;
   let problem: string | null = null;
   let closed = false;
@@ -69,7 +71,7 @@ export function chatSession(ctx: MizuContext, opts: { pollPeriodMs: number }): C
     (s) => {
       headLevel = s.headLevel;
       balanceMutez = s.balanceMutez;
-      costMutez = s.typicalMessageCost.totalMutez;
+      typical = s.typicalMessageCost;
       bundlePublished = s.bundlePublished;
       changed();
     },
@@ -112,7 +114,7 @@ export function chatSession(ctx: MizuContext, opts: { pollPeriodMs: number }): C
         })),
         requests: engine.listRequests().map((r) => ({ address: r.sender, time: r.time })),
         headLevel,
-        messageCostMutez: costMutez,
+        messageCostMutez: typical?.totalMutez ?? null,
         problem,
       };
       return cached;
@@ -122,6 +124,8 @@ export function chatSession(ctx: MizuContext, opts: { pollPeriodMs: number }): C
       return () => listeners.delete(listener);
     },
     messages: (c) => engine.messages(c).map(chatMessage),
+    messageCost: (text) =>
+      typical ? messageCostMutez(Buffer.byteLength(text, 'utf8'), typical) : null,
     markRead(c) {
       engine.markRead(c);
       changed();

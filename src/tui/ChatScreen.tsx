@@ -197,7 +197,7 @@ export function ChatScreen({ session }: { readonly session: ChatSession }) {
       );
   }
 
-  const cost = snap.messageCostMutez;
+  const cost = draft ? session.messageCost(draft) : snap.messageCostMutez;
   const bytes = Buffer.byteLength(draft, 'utf8');
   return (
     <Box flexDirection="column" width={columns} height={rows}>

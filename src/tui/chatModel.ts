@@ -59,6 +59,8 @@ export interface ChatSession {
   /** Calls `listener` whenever the snapshot may have changed; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
   messages(contact: string): readonly ChatMessage[];
+  /** Estimated fee + burn of sending `text` (null until the network answered). */
+  messageCost(text: string): bigint | null;
   markRead(contact: string): void;
   /** Queues a message (delivery goes on in the background). */
   send(contact: string, text: string, opts?: { confirmChanged?: boolean }): Promise<void>;

@@ -75,6 +75,8 @@ describe('mizu chat in a terminal', { timeout: 180_000 }, () => {
     await alice.press('Enter');
     await alice.waitFor('› Bob');
     await alice.type('Hello Bob, this is Alice');
+    // The compose line shows the message's size and its estimated cost.
+    await alice.waitFor(/24 B · ≈0\.\d+ tez/);
     await alice.press('Enter');
     await alice.waitFor(/me: Hello Bob, this is Alice (… queued|→ posted|✓)/);
     await alice.waitFor(/me: Hello Bob, this is Alice ✓(✓ final| included) #\d+/, 30_000);
