@@ -291,7 +291,8 @@ export class TaquitoChainWriter implements ChainWriter {
         if (hashes.includes(op.hash)) {
           const ops = await rpc.managerOperations(pool, GROUP, level);
           const found = ops.find((o) => o.hash === op.hash);
-          if (!found) continue;
+          // Two nodes disagree about this block (a reorganisation?): look again next time.
+          if (!found) return { state: 'pending' };
           const blockHash = (await rpc.head(pool, GROUP, String(level))).hash;
           const outcome = operationOutcome(found);
           return outcome.applied

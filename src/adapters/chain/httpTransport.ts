@@ -28,6 +28,8 @@ export interface HttpExchange {
   readonly body?: string;
   readonly timeoutMs: number;
   readonly socks?: { readonly proxy: Socks5Proxy; readonly credentials: SocksCredentials };
+  /** For direct access (default: agents shared by the process). */
+  readonly agents?: DirectAgents;
 }
 
 export interface HttpAnswer {
@@ -46,8 +48,17 @@ export class TransportError extends Error {
   }
 }
 
-const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 16 });
-const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 16 });
+/** Kept-alive connections for direct access (one set per node pool; none through SOCKS5). */
+export class DirectAgents {
+  readonly http = new HttpAgent({ keepAlive: true, maxSockets: 16 });
+  readonly https = new HttpsAgent({ keepAlive: true, maxSockets: 16 });
+  destroy(): void {
+    this.http.destroy();
+    this.https.destroy();
+  }
+}
+
+const sharedAgents = new DirectAgents();
 
 export function exchange(x: HttpExchange): Promise<HttpAnswer> {
   const url = new URL(x.url);
@@ -97,7 +108,10 @@ export function exchange(x: HttpExchange): Promise<HttpAnswer> {
             return undefined;
           },
         } as never)
-      : (tls ? httpsRequest : httpRequest)({ ...options, agent: tls ? httpsAgent : httpAgent });
+      : (tls ? httpsRequest : httpRequest)({
+          ...options,
+          agent: tls ? (x.agents ?? sharedAgents).https : (x.agents ?? sharedAgents).http,
+        });
     const timer = setTimeout(() => {
       req.destroy();
       fail(new TransportError(`Cannot reach ${url.origin}: no answer in ${x.timeoutMs} ms`, true));

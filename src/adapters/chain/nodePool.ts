@@ -17,7 +17,13 @@
 import type { IsolationGroup } from '../../ports/chain.js';
 import type { Random } from '../../ports/random.js';
 import { ChainError } from './errors.js';
-import { exchange, type HttpAnswer, type HttpExchange, TransportError } from './httpTransport.js';
+import {
+  DirectAgents,
+  exchange,
+  type HttpAnswer,
+  type HttpExchange,
+  TransportError,
+} from './httpTransport.js';
 import { IsolationCredentials, type Socks5Proxy } from './socks.js';
 
 export interface NodePoolOptions {
@@ -99,6 +105,7 @@ export class NodePool {
   private readonly attempts: number;
   private readonly send: (x: HttpExchange) => Promise<HttpAnswer>;
   private readonly downUntil = new Map<string, number>();
+  private readonly agents = new DirectAgents();
 
   constructor(o: NodePoolOptions) {
     if (o.urls.length === 0) throw new RangeError('The node pool needs at least one RPC URL');
@@ -144,6 +151,11 @@ export class NodePool {
     return (this.downUntil.get(url) ?? 0) > Date.now();
   }
 
+  /** Closes the kept-alive direct connections. */
+  close(): void {
+    this.agents.destroy();
+  }
+
   /** One request, on a random node, retried elsewhere on node faults. */
   async request<T>(group: IsolationGroup, r: RpcRequest<T>): Promise<T> {
     const tried = new Set<string>();
@@ -176,6 +188,7 @@ export class NodePool {
         method: r.method,
         ...(r.body !== undefined ? { body: JSON.stringify(r.body) } : {}),
         timeoutMs: r.timeoutMs ?? this.timeoutMs,
+        agents: this.agents,
         ...(this.socks5
           ? { socks: { proxy: this.socks5, credentials: this.credentials.of(group) } }
           : {}),

@@ -67,5 +67,7 @@ export async function originateMizu(options: {
       `Cannot originate the Mizu contract: ${text.slice(0, 300)}`,
       { errors: ids },
     );
+  } finally {
+    pool.close();
   }
 }

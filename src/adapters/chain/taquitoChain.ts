@@ -169,8 +169,8 @@ class TaquitoChain implements MizuChain {
   }
 
   async close(): Promise<void> {
-    // Nothing held open: direct connections are pooled by Node's agent and
-    // closed when idle; SOCKS connections last one request.
+    // SOCKS connections last one request; direct ones are kept alive per pool.
+    this.pool.close();
   }
 }
 
