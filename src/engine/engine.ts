@@ -71,10 +71,22 @@ import {
 } from './messageStore.js';
 import { advanceFinality, type FlushOptions, flushIdentity } from './outbox.js';
 import { enqueue, identitiesWithOutbox } from './outboxStore.js';
+import {
+  checkPollConfig,
+  DEFAULT_POLL_CONFIG,
+  roundSchedule,
+  writeJitter,
+} from './pollSchedule.js';
 import { isPublished, publish } from './publish.js';
 import { block, pendingRequests, requestInfo, setRequestsState } from './requestStore.js';
 import type { EngineStore } from './storeShape.js';
-import { type SyncOptions, syncIdentity } from './sync.js';
+import {
+  newTally,
+  readContactBox,
+  readCountersAndRequests,
+  type SyncOptions,
+  syncIdentity,
+} from './sync.js';
 import type {
   ContactInfo,
   EngineEvent,
@@ -111,7 +123,29 @@ export interface SendOptions {
   readonly confirmChanged?: boolean;
 }
 
+export interface RunOptions {
+  readonly pollPeriodMs: number;
+  readonly signal: AbortSignal;
+  readonly writeJitterMinMs?: number;
+  readonly writeJitterMaxMs?: number;
+}
+
 const CURRENT = 'current_identity';
+
+/** Sleeps `ms`; false when `signal` aborted. */
+async function sleepFor(clock: Clock, ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
+  if (ms <= 0) return true;
+  try {
+    await clock.sleep(ms, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sleepUntil = (clock: Clock, at: number, signal: AbortSignal) =>
+  sleepFor(clock, at - clock.now(), signal);
 
 /** A typical steady-state entry: a 100-byte text, Padmé-padded (docs/contract.md, Costs). */
 const TYPICAL_ENTRY_BYTES = 166;
@@ -442,29 +476,85 @@ export class Engine {
   }
 
   /**
-   * Background loop for live use: flushes the outbox and syncs every
-   * `pollPeriodMs` (± 50 % random), rotates the prekey on schedule, and
-   * reports failures as 'error' events without stopping. Resolves when
-   * `signal` aborts.
+   * Background loop for live use (the chat). Reads: each round of
+   * `pollPeriodMs` starts with one counters call (and the request box), then
+   * reads each contact box that has new entries at its own random offset in
+   * the round (pollSchedule.ts), so that reads of different contacts are not
+   * grouped in time. Writes: when the outbox holds something, it is flushed
+   * after a random write jitter in [writeJitterMinMs, writeJitterMaxMs]
+   * (default: DEFAULT_POLL_CONFIG's bounds, capped at a tenth and a half of
+   * the period, so a short test period stays short). Rotates the prekey on
+   * schedule; failures become 'error' events and never stop the loop.
+   * Resolves when `signal` aborts.
    */
-  async run(opts: { pollPeriodMs: number; signal: AbortSignal }): Promise<void> {
-    const { signal } = opts;
+  async run(opts: RunOptions): Promise<void> {
+    const period = Math.max(1, Math.round(opts.pollPeriodMs));
+    const jitterMin =
+      opts.writeJitterMinMs ??
+      Math.min(DEFAULT_POLL_CONFIG.writeJitterMinMs, Math.floor(period / 10));
+    const jitterMax =
+      opts.writeJitterMaxMs ??
+      Math.max(jitterMin, Math.min(DEFAULT_POLL_CONFIG.writeJitterMaxMs, Math.floor(period / 2)));
+    checkPollConfig({
+      pollPeriodMs: period,
+      writeJitterMinMs: jitterMin,
+      writeJitterMaxMs: jitterMax,
+    });
+    await Promise.all([
+      this.#readLoop(period, opts.signal),
+      this.#writeLoop(period, jitterMin, jitterMax, opts.signal),
+    ]);
+  }
+
+  async #readLoop(period: number, signal: AbortSignal): Promise<void> {
+    const clock = this.#ctx.clock;
     while (!signal.aborted) {
+      const roundStart = clock.now();
       try {
-        await this.flushOutbox({ signal });
-        await this.sync({ signal });
+        const id = this.#current();
+        const tally = newTally();
+        const due = await readCountersAndRequests(this.#ctx, id.address, tally, { signal });
+        if (tally.requests > 0 || tally.junkSkipped > 0 || due.length === 0) {
+          this.#ctx.emit({ type: 'sync', report: { ...tally } });
+        }
+        for (const read of roundSchedule(due, period, this.#ctx.random)) {
+          await sleepUntil(clock, roundStart + read.offsetMs, signal);
+          const t = newTally();
+          await readContactBox(this.#ctx, id.address, read.contact, t, { signal });
+          this.#ctx.emit({ type: 'sync', report: t });
+        }
+        await advanceFinality(this.#ctx);
         await this.#rotateIfDue();
       } catch (e) {
         if (signal.aborted) break;
         this.#ctx.emit({ type: 'error', error: e instanceof Error ? e : new Error(String(e)) });
       }
-      const jitter = this.#ctx.random(2);
-      const r = ((jitter[0]! << 8) | jitter[1]!) / 65536;
-      try {
-        await this.#ctx.clock.sleep(Math.round(opts.pollPeriodMs * (0.5 + r)), signal);
-      } catch {
-        break;
+      if (!(await sleepUntil(clock, roundStart + period, signal))) break;
+    }
+  }
+
+  async #writeLoop(
+    period: number,
+    jitterMin: number,
+    jitterMax: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const clock = this.#ctx.clock;
+    const idle = Math.max(10, Math.min(250, Math.floor(period / 4)));
+    while (!signal.aborted) {
+      let wait = idle;
+      if (identitiesWithOutbox(this.#db).length > 0) {
+        if (!(await sleepFor(clock, writeJitter(jitterMin, jitterMax, this.#ctx.random), signal)))
+          break;
+        try {
+          await this.flushOutbox({ signal });
+          wait = 0;
+        } catch (e) {
+          if (signal.aborted) break;
+          this.#ctx.emit({ type: 'error', error: e instanceof Error ? e : new Error(String(e)) });
+        }
       }
+      if (!(await sleepFor(clock, wait, signal))) break;
     }
   }
 

@@ -8,6 +8,7 @@ export {
   type EngineDeps,
   MAX_ENTRY_BYTES,
   PREKEY_ROTATION_MS,
+  type RunOptions,
   type SendOptions,
 } from './engine.js';
 export { EngineError, type EngineErrorCode } from './errors.js';

@@ -51,7 +51,7 @@ export interface SyncOptions {
   readonly signal?: AbortSignal;
 }
 
-interface Tally {
+export interface Tally {
   newMessages: number;
   junkSkipped: number;
   requests: number;
@@ -218,21 +218,29 @@ async function readBox(
   }
 }
 
-export async function syncIdentity(
+export function newTally(): Tally {
+  return { newMessages: 0, junkSkipped: 0, requests: 0, entriesRead: 0, duplicates: 0 };
+}
+
+/** A contact whose box has entries past its cursor, and how many the box holds. */
+export interface DueRead {
+  readonly contact: string;
+  readonly posts: number;
+}
+
+/**
+ * Steps 1 and 2: one counters call for every contact (or `only` those) and
+ * ourselves, then our request box. Returns the boxes that have new entries.
+ */
+export async function readCountersAndRequests(
   ctx: EngineContext,
   address: string,
+  tally: Tally,
   opts: SyncOptions = {},
-): Promise<SyncReport> {
-  const tally: Tally = {
-    newMessages: 0,
-    junkSkipped: 0,
-    requests: 0,
-    entriesRead: 0,
-    duplicates: 0,
-  };
+): Promise<DueRead[]> {
   const db = ctx.store.db;
   const id = getIdentity(db, address);
-  if (!id) return tally;
+  if (!id) return [];
   let contacts = contactsOf(db, address);
   if (opts.only) contacts = contacts.filter((c) => opts.only!.includes(c.address));
   const counters = await ctx.chain.getCounters(
@@ -243,11 +251,35 @@ export async function syncIdentity(
   if (own && own.requests > id.requestCursor && !opts.only) {
     await readRequests(ctx, id, own.requests, tally);
   }
+  const due: DueRead[] = [];
   for (const c of contacts) {
     const fresh = getContact(db, address, c.address);
     const posts = counters.get(c.address)?.posts ?? 0;
-    if (fresh && posts > fresh.cursor) await readBox(ctx, address, fresh, posts, tally, opts);
+    if (fresh && posts > fresh.cursor) due.push({ contact: c.address, posts });
   }
+  return due;
+}
+
+/** Step 3 for one contact: its box from the cursor up to `posts`. */
+export async function readContactBox(
+  ctx: EngineContext,
+  address: string,
+  due: DueRead,
+  tally: Tally,
+  opts: SyncOptions = {},
+): Promise<void> {
+  const fresh = getContact(ctx.store.db, address, due.contact);
+  if (fresh && due.posts > fresh.cursor) await readBox(ctx, address, fresh, due.posts, tally, opts);
+}
+
+export async function syncIdentity(
+  ctx: EngineContext,
+  address: string,
+  opts: SyncOptions = {},
+): Promise<SyncReport> {
+  const tally = newTally();
+  const due = await readCountersAndRequests(ctx, address, tally, opts);
+  for (const d of due) await readContactBox(ctx, address, d, tally, opts);
   ctx.emit({ type: 'sync', report: { ...tally } });
   return { ...tally };
 }
