@@ -5,7 +5,13 @@
  */
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { exchange, TransportError } from '../../src/adapters/chain/httpTransport.js';
 import { createChain, type MizuChain } from '../../src/adapters/chain/index.js';
 import { IsolationCredentials, parseSocks5 } from '../../src/adapters/chain/socks.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
@@ -116,6 +122,70 @@ describe('chain adapter through SOCKS5', { timeout: 60_000 }, () => {
     assert.deepEqual(parseSocks5('[::1]:9150'), { host: '::1', port: 9150 });
     assert.throws(() => parseSocks5('localhost'), RangeError);
     assert.throws(() => parseSocks5('h:70000'), RangeError);
+  });
+
+  it('runs TLS end to end inside the SOCKS stream, with the hostname as SNI and checked', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mizu-tls-'));
+    try {
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          join(dir, 'k.pem'),
+          '-out',
+          join(dir, 'c.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+        ],
+        { stdio: 'ignore' },
+      );
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+      return t.skip('openssl is not installed');
+    }
+    const names: string[] = [];
+    const server = createHttpsServer({
+      key: readFileSync(join(dir, 'k.pem')),
+      cert: readFileSync(join(dir, 'c.pem')),
+      SNICallback: (name, cb) => {
+        names.push(name);
+        cb(null);
+      },
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const from = socks.connections.length;
+    try {
+      // A self-signed certificate: the client must refuse it (verification is on).
+      await assert.rejects(
+        exchange({
+          url: `https://localhost:${port}/chains/main/chain_id`,
+          method: 'GET',
+          timeoutMs: 5_000,
+          socks: {
+            proxy: { host: '127.0.0.1', port: socks.port },
+            credentials: { userId: 'u', password: 'p' },
+          },
+        }),
+        (e: unknown) => e instanceof TransportError && /certificate/i.test(e.message),
+      );
+      assert.deepEqual(names, ['localhost']);
+      const c = socks.connections.slice(from);
+      assert.equal(c.length, 1);
+      assert.deepEqual([c[0]!.host, c[0]!.port, c[0]!.addressType], ['localhost', port, 'domain']);
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails closed when the proxy is down: no direct request', async () => {
