@@ -84,7 +84,6 @@ describe('engine: identities, status, requests, live loop', () => {
       // biome-ignore lint/correctness/useHookAtTopLevel: an engine method, not a React hook
       engine.useIdentity(c.address);
       assert.equal(engine.current().name, 'words');
-      // biome-ignore lint/correctness/useHookAtTopLevel: an engine method, not a React hook
       assert.throws(() => engine.useIdentity('nobody'), { code: 'unknown-identity' });
       assert.match(engine.fingerprint(), /^(\d{5} ){5}\d{5}$/);
       // Publishing needs tez: a clear error, then it works once funded, and is idempotent.
