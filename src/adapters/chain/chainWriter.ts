@@ -22,10 +22,9 @@
  * message here contains it or the entry bytes.
  */
 
-import { HttpResponseError } from '@taquito/http-utils';
 import { LocalForger } from '@taquito/local-forging';
 import { InMemorySigner } from '@taquito/signer';
-import { OpKind, TezosOperationError, TezosToolkit } from '@taquito/taquito';
+import { OpKind, TezosToolkit } from '@taquito/taquito';
 import { encodeOpHash } from '@taquito/utils';
 import type {
   ChainWriter,
@@ -38,10 +37,11 @@ import { rpc } from './chainRpc.js';
 import { operationCost } from './cost.js';
 import { ChainError, refusalCode } from './errors.js';
 import { pooledRpcClient } from './httpBackend.js';
-import { type NodePool, NodeRefusal, tezosErrors } from './nodePool.js';
+import { transferParams } from './mizuOperation.js';
+import { type NodePool, NodeRefusal } from './nodePool.js';
 import { errorStrings, operationOutcome } from './operationOutcome.js';
 import { sleep } from './sleep.js';
-import { BOUNDS, entrypointParameter } from './views.js';
+import { asChainError } from './taquitoErrors.js';
 
 export interface WriterContext {
   readonly pool: NodePool;
@@ -63,59 +63,6 @@ interface Tracked {
 }
 
 const GROUP = 'writes';
-
-function transferParams(contract: string, publicKey: string, op: MizuOperation) {
-  const call = (entrypoint: string, value: unknown) => ({
-    to: contract,
-    amount: 0,
-    mutez: true,
-    parameter: { entrypoint, value: value as never },
-  });
-  switch (op.kind) {
-    case 'register':
-      if (op.bundle.length < 1 || op.bundle.length > BOUNDS.bundleBytes)
-        throw new ChainError('invalid-argument', `A bundle has 1 to ${BOUNDS.bundleBytes} bytes`);
-      return call('register', entrypointParameter.register(publicKey, op.bundle));
-    case 'post':
-      if (op.entries.length < 1 || op.entries.length > BOUNDS.entriesPerPost)
-        throw new ChainError(
-          'invalid-argument',
-          `A post has 1 to ${BOUNDS.entriesPerPost} entries`,
-        );
-      if (op.entries.some((e) => e.length < 1 || e.length > BOUNDS.entryBytes))
-        throw new ChainError('invalid-argument', `An entry has 1 to ${BOUNDS.entryBytes} bytes`);
-      return call('post', entrypointParameter.post(op.entries));
-    case 'request':
-      if (op.sealed.length < 1 || op.sealed.length > BOUNDS.requestBytes)
-        throw new ChainError('invalid-argument', `A request has 1 to ${BOUNDS.requestBytes} bytes`);
-      if (!/^(tz[1-4]|KT1)[1-9A-HJ-NP-Za-km-z]{33}$/.test(op.recipient))
-        throw new ChainError('invalid-argument', 'The recipient is not a Tezos address');
-      return call('request', entrypointParameter.request(op.recipient, op.sealed));
-  }
-}
-
-/** A Taquito or pool failure during estimate/prepare, as a ChainError. */
-function asChainError(e: unknown, doing: string): ChainError {
-  if (e instanceof ChainError) return e;
-  if (e instanceof TezosOperationError) {
-    const errs = [
-      ...e.errors.map((x) => String(x.id)),
-      ...(typeof e.message === 'string' && /^MIZU_[A-Z_]+$/.test(e.message) ? [e.message] : []),
-    ];
-    const code = refusalCode(errs);
-    return new ChainError(code, `Cannot ${doing}: refused (${errs.join(', ')})`, { errors: errs });
-  }
-  if (e instanceof HttpResponseError || e instanceof NodeRefusal) {
-    const list = tezosErrors(e instanceof NodeRefusal ? e.text : e.body) ?? [];
-    const errs = errorStrings(list);
-    return new ChainError(
-      refusalCode(errs),
-      `Cannot ${doing}: the node answered ${e.status}${errs.length ? ` (${errs.join(', ')})` : ''}`,
-      { errors: errs },
-    );
-  }
-  return new ChainError('rejected', `Cannot ${doing}: ${(e as Error)?.message ?? String(e)}`);
-}
 
 export class TaquitoChainWriter implements ChainWriter {
   private readonly tz: TezosToolkit;
