@@ -41,11 +41,14 @@ export function ChatScreen({ session }: { readonly session: ChatSession }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [mode, setMode] = useState<Mode>({ kind: 'chat' });
   const [draft, setDraft] = useState('');
-  const [notice, setNotice] = useState<string | null>(null);
+  // A notice fades after a few seconds; an error stays until the next key.
+  const [notice, setNoticeState] = useState<{ text: string; error: boolean } | null>(null);
+  const setNotice = (text: string | null, error = false) =>
+    setNoticeState(text === null ? null : { text, error });
   const [requestIndex, setRequestIndex] = useState(0);
   useEffect(() => {
-    if (notice === null) return;
-    const t = setTimeout(() => setNotice(null), 8000);
+    if (notice === null || notice.error) return;
+    const t = setTimeout(() => setNoticeState(null), 8000);
     return () => clearTimeout(t);
   }, [notice]);
 
@@ -82,7 +85,7 @@ export function ChatScreen({ session }: { readonly session: ChatSession }) {
       (e) => {
         if (errorCode(e) === 'bundle-changed')
           setMode({ kind: 'confirm-changed', contact: to, text });
-        else setNotice(errorLine(e));
+        else setNotice(errorLine(e), true);
       },
     );
   };
@@ -92,11 +95,12 @@ export function ChatScreen({ session }: { readonly session: ChatSession }) {
       .then(f)
       .then(
         () => setNotice(what),
-        (e) => setNotice(errorLine(e)),
+        (e) => setNotice(errorLine(e), true),
       );
   };
 
   useInput((input, key) => {
+    if (notice?.error) setNoticeState(null);
     if (key.ctrl && input === 'g') return setMode({ kind: 'help' });
     if (key.escape) return setMode({ kind: 'chat' });
     if (mode.kind === 'add' || mode.kind === 'accept') return;
@@ -227,8 +231,11 @@ export function ChatScreen({ session }: { readonly session: ChatSession }) {
           {cost !== null ? ` · ≈${tez(cost)} tez` : ''}
         </Text>
       </Box>
-      <Text color={snap.problem || notice ? 'yellow' : 'gray'} wrap="truncate">
-        {notice ?? snap.problem ?? STATUS_HINT}
+      <Text
+        color={notice?.error ? 'red' : snap.problem || notice ? 'yellow' : 'gray'}
+        wrap="truncate"
+      >
+        {notice?.text ?? snap.problem ?? STATUS_HINT}
       </Text>
     </Box>
   );

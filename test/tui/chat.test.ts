@@ -5,6 +5,8 @@
  * adds Bob and writes to him. Bob, already set up with `mizu init`, sees
  * her request in his chat, accepts it, reads her message, and answers; the
  * answer appears on Alice's screen, her message's delivery state moves on.
+ * Alice's next run asks for her passphrase, refuses a wrong one, and opens
+ * the conversation where it was.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -109,5 +111,21 @@ describe('mizu chat in a terminal', { timeout: 180_000 }, () => {
 
     await alice.press('C-c');
     await alice.waitFor('[exited 0]', 15_000);
+
+    // The next run asks for the passphrase: a wrong one is refused, the right one opens
+    // the same conversation, and Bob's new message shows as unread beside his name.
+    await bob.press('Escape');
+    await bob.type('Are you still there?');
+    await bob.press('Enter');
+    await bob.waitFor(/me: Are you still there\? ✓/, 30_000);
+    const again = await chat(join(dir, 'alice'), {});
+    await again.waitFor('Passphrase:', 30_000);
+    await again.type('wrong passphrase');
+    await again.press('Enter');
+    await again.waitFor('Wrong passphrase', 20_000);
+    await again.type('alice passphrase');
+    await again.press('Enter');
+    await again.waitFor('Bob: Are you still there?', 30_000);
+    assert.match(await again.screen(), /me: Hello Bob, this is Alice ✓✓ final/);
   });
 });
