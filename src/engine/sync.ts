@@ -37,6 +37,7 @@ import {
   setCursor,
 } from './contactStore.js';
 import type { EngineContext } from './context.js';
+import { EngineError } from './errors.js';
 import { getIdentity, type IdentityRecord, setRequestCursor } from './identityStore.js';
 import { getMessage, insertMessage } from './messageStore.js';
 import { insertRequest, isBlocked, requestInfo } from './requestStore.js';
@@ -102,7 +103,10 @@ async function readRequests(
           address: id.address,
         });
         bundleBytes = fetched.bytes;
-      } catch {
+      } catch (e) {
+        // A forged or absent bundle, or a bad proof: junk. A network failure is not:
+        // it stops the sync before the cursor moves, and the request is read again.
+        if (!(e instanceof ProtocolError || e instanceof EngineError)) throw e;
         tally.junkSkipped++;
         continue;
       }
