@@ -69,6 +69,7 @@ describe('chain adapter: faults and lies', { timeout: 120_000 }, () => {
     ['hangs (timeout)', { action: 'hang' }],
     ['answers 500 with no error list', { action: 'error500' }],
     ['answers garbage instead of JSON', { action: 'garbage' }],
+    ['rate-limits (429)', { action: 'status', status: 429 }],
     [
       'answers view data out of the requested range',
       {
@@ -102,6 +103,27 @@ describe('chain adapter: faults and lies', { timeout: 120_000 }, () => {
       assert.ok(good.requests.length >= 6, 'good.requests.length >= 6');
     });
   }
+
+  it('follows an operation past a lagging node (404 on recent blocks)', async () => {
+    const lagging = await proxy({ action: 'status', status: 404, path: /\/blocks\/\d+\// });
+    const good = await proxy();
+    const chain = await createChain({
+      urls: [lagging.url, good.url],
+      contract: sandbox.contract,
+      random: firstChoice,
+      pollMs: 50,
+      markDownMs: 100,
+    });
+    const w = await chain.writer(aliceKey);
+    const op = await w.inject({ kind: 'post', entries: [entry(9)] });
+    const inc = await w.waitForInclusion(op);
+    assert.equal((await w.status(op)).state, 'included');
+    assert.ok(inc.level > op.branchLevel, 'included after its branch');
+    assert.ok(
+      lagging.requests.some((r) => r.action === 'status'),
+      'the lagging node was asked and answered 404',
+    );
+  });
 
   it('reports unreachable, promptly, when every node fails', async () => {
     const a = await proxy({ action: 'error500' });

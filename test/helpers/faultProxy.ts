@@ -15,6 +15,7 @@
  *   timeout = a timeout);
  * - `hang`: never answer (the connection stays open until close());
  * - `error500`: 500 with a plain-text body (not a Tezos error list);
+ * - `status`: answer `status` (e.g. 429, 404) with `body` (default: empty);
  * - `garbage`: 200 with a body that is not JSON;
  * - `drop-injection`: answer `/injection/operation` with the operation's real
  *   hash, keep the bytes in `held`, and never forward them (accepted, never
@@ -27,7 +28,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { encodeOpHash } from '@taquito/utils';
 
-export type FaultAction = 'delay' | 'hang' | 'error500' | 'garbage' | 'drop-injection' | 'rewrite';
+export type FaultAction =
+  | 'delay'
+  | 'hang'
+  | 'error500'
+  | 'status'
+  | 'garbage'
+  | 'drop-injection'
+  | 'rewrite';
 
 export interface FaultRule {
   readonly action: FaultAction;
@@ -36,6 +44,9 @@ export interface FaultRule {
   /** Applications left; undefined = unlimited. Decremented on each use. */
   times?: number;
   readonly delayMs?: number;
+  /** For `status`. */
+  readonly status?: number;
+  readonly body?: string;
   readonly rewrite?: (answer: unknown, requestBody: unknown) => unknown;
 }
 
@@ -102,6 +113,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       case 'error500':
         res.writeHead(500, { 'content-type': 'text/plain' });
         return void res.end('Internal Server Error');
+      case 'status':
+        res.writeHead(rule?.status ?? 500, { 'content-type': 'text/plain' });
+        return void res.end(rule?.body ?? '');
       case 'garbage':
         res.writeHead(200, { 'content-type': 'application/json' });
         return void res.end('{"data": [ {"prim": "Pai');

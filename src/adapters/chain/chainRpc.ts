@@ -43,6 +43,7 @@ export const rpc = {
     pool.request(group, {
       method: 'GET',
       path: `${CHAIN}/blocks/${block}/header`,
+      notFoundIsFault: true,
       parse: parseHead,
     }),
 
@@ -66,6 +67,7 @@ export const rpc = {
     pool.request(group, {
       method: 'GET',
       path: `${CHAIN}/blocks/${level}/operation_hashes`,
+      notFoundIsFault: true,
       parse: (j) => {
         if (!Array.isArray(j) || j.length !== 4 || !j.every(Array.isArray))
           throw new MalformedAnswer('malformed operation hashes');
@@ -78,6 +80,7 @@ export const rpc = {
     pool.request(group, {
       method: 'GET',
       path: `${CHAIN}/blocks/${level}/operations`,
+      notFoundIsFault: true,
       parse: (j) => {
         if (!Array.isArray(j) || j.length !== 4 || !Array.isArray(j[3]))
           throw new MalformedAnswer('malformed block operations');
@@ -89,6 +92,7 @@ export const rpc = {
     pool.request(group, {
       method: 'GET',
       path: `${CHAIN}/blocks/${block}/context/contracts/${address}/counter`,
+      notFoundIsFault: block !== 'head',
       parse: (j) => BigInt(text(j, MUTEZ, 'counter')),
     }),
 

@@ -77,6 +77,8 @@ export interface RpcRequest<T> {
   readonly parse: (json: unknown) => T;
   /** Overrides the pool's timeout. */
   readonly timeoutMs?: number;
+  /** A 404 means this node lags (a block by level or hash), not that the thing is absent. */
+  readonly notFoundIsFault?: boolean;
 }
 
 /** Parses a Tezos RPC error list, or returns null. */
@@ -202,6 +204,13 @@ export class NodePool {
       if (!errors) return { ok: false, fault: `${origin} answered ${answer.status}` };
       throw new NodeRefusal(answer.status, answer.text, url + r.path, errors);
     }
+    // Rate limits, and a block a lagging node does not have yet: ask another node.
+    if (
+      answer.status === 429 ||
+      answer.status === 408 ||
+      (answer.status === 404 && r.notFoundIsFault)
+    )
+      return { ok: false, fault: `${origin} answered ${answer.status}` };
     if (answer.status >= 400)
       throw new NodeRefusal(
         answer.status,
