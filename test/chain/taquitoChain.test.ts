@@ -223,6 +223,15 @@ describe('chain adapter on the sandbox', { timeout: 120_000 }, () => {
     );
   });
 
+  it('refuses reads of what is not an address, or a negative range', async () => {
+    const bad = (e: unknown) => e instanceof ChainError && e.code === 'invalid-argument';
+    await assert.rejects(chain.getUser('tz1nope', 'directory'), bad);
+    await assert.rejects(chain.balance('../../../mizu/status', 'directory'), bad);
+    await assert.rejects(chain.getCounters([alice.address, 'KT1x'], 'directory'), bad);
+    await assert.rejects(chain.getPostal(alice.address, -1, 5, 'directory'), bad);
+    await assert.rejects(chain.getRequests(alice.address, 0, 1.5, 'directory'), bad);
+  });
+
   it('refuses arguments out of the contract bounds before sending', async () => {
     for (const op of [
       { kind: 'post', entries: [] },

@@ -6,6 +6,7 @@
  * 200 addresses; see docs/chain.md for every call an operation makes.
  */
 
+import { ValidationResult, validateAddress } from '@taquito/utils';
 import type {
   BoxCounters,
   BoxEntry,
@@ -20,7 +21,8 @@ import { systemRandom } from '../systemRandom.js';
 import { rpc } from './chainRpc.js';
 import { TaquitoChainWriter } from './chainWriter.js';
 import { ChainError } from './errors.js';
-import { MalformedAnswer, NodePool } from './nodePool.js';
+import { MalformedAnswer, NodePool, NodeRefusal } from './nodePool.js';
+import { errorStrings } from './operationOutcome.js';
 import { parseSocks5, type Socks5Proxy } from './socks.js';
 import {
   BOUNDS,
@@ -60,6 +62,14 @@ export interface MizuChain extends Chain {
 
 const KT1 = /^KT1[1-9A-HJ-NP-Za-km-z]{33}$/;
 
+function checkAddress(a: string): void {
+  if (validateAddress(a) !== ValidationResult.VALID || a.includes('%'))
+    throw new ChainError(
+      'invalid-argument',
+      `${JSON.stringify(a.slice(0, 60))} is not a Tezos address`,
+    );
+}
+
 function checkIndex(n: number, what: string): void {
   if (!Number.isSafeInteger(n) || n < 0)
     throw new ChainError('invalid-argument', `${what} must be a non-negative integer`);
@@ -76,18 +86,28 @@ class TaquitoChain implements MizuChain {
     private readonly options: ChainOptions,
   ) {}
 
-  private view<T>(
+  private async view<T>(
     group: IsolationGroup,
     view: ViewName,
     input: unknown,
     parse: (data: unknown) => T,
   ): Promise<T> {
-    return rpc.runScriptView(
-      this.pool,
-      group,
-      { contract: this.contract, view, input, chain_id: this.chainId },
-      parse,
-    );
+    try {
+      return await rpc.runScriptView(
+        this.pool,
+        group,
+        { contract: this.contract, view, input, chain_id: this.chainId },
+        parse,
+      );
+    } catch (e) {
+      if (!(e instanceof NodeRefusal)) throw e;
+      const errors = errorStrings(e.errors);
+      throw new ChainError(
+        'rejected',
+        `The node refused the view ${view} (${errors.join(', ') || e.status})`,
+        { errors },
+      );
+    }
   }
 
   head(group: IsolationGroup): Promise<ChainHead> {
@@ -95,6 +115,7 @@ class TaquitoChain implements MizuChain {
   }
 
   async getUser(address: string, group: IsolationGroup): Promise<ChainUser | null> {
+    checkAddress(address);
     const u = await this.view(group, 'get_user', viewInput.getUser(address), decodeUser);
     return u && { address, ...u };
   }
@@ -103,6 +124,7 @@ class TaquitoChain implements MizuChain {
     addresses: readonly string[],
     group: IsolationGroup,
   ): Promise<Map<string, BoxCounters>> {
+    for (const a of addresses) checkAddress(a);
     const chunks: string[][] = [];
     for (let i = 0; i < addresses.length; i += BOUNDS.countersAddresses)
       chunks.push(addresses.slice(i, i + BOUNDS.countersAddresses));
@@ -123,6 +145,7 @@ class TaquitoChain implements MizuChain {
     count: number,
     group: IsolationGroup,
   ): Promise<BoxEntry[]> {
+    checkAddress(owner);
     checkIndex(from, 'from');
     checkIndex(count, 'count');
     const max = view === 'get_postal' ? BOUNDS.entryBytes : BOUNDS.requestBytes;
@@ -147,7 +170,8 @@ class TaquitoChain implements MizuChain {
     return this.range('get_requests', recipient, from, count, group);
   }
 
-  balance(address: string, group: IsolationGroup): Promise<bigint> {
+  async balance(address: string, group: IsolationGroup): Promise<bigint> {
+    checkAddress(address);
     return rpc.balance(this.pool, group, address);
   }
 
