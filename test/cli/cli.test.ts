@@ -6,8 +6,9 @@
  * that does not answer (3), an unknown contact (6), a bad backup (8) and bad
  * usage (1). Errors are one line, with a stack only under --debug.
  *
- * Each command costs a process start (tsx), so independent commands run in
- * parallel (never two on one profile: a profile is one process at a time).
+ * Each command costs a process start, so the CLI is bundled once (see
+ * mizuProcess.ts) and independent commands run in parallel (never two on one
+ * profile: a profile is one process at a time).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
-import { json, mizu } from './mizuProcess.js';
+import { bundleMizu, json, mizu } from './mizuProcess.js';
 
 describe('mizu command line', { timeout: 180_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'mizu-cli-'));
@@ -27,10 +28,15 @@ describe('mizu command line', { timeout: 180_000 }, () => {
   let aliceAddress = '';
   let bobAddress = '';
 
+  let unbundle = () => {};
   before(async () => {
-    sandbox = await startSandbox({ port: 0, blockTime: 0.2 });
+    [sandbox, unbundle] = await Promise.all([
+      startSandbox({ port: 0, blockTime: 0.2 }),
+      bundleMizu(),
+    ]);
   });
   after(async () => {
+    unbundle();
     await sandbox.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -155,6 +161,32 @@ describe('mizu command line', { timeout: 180_000 }, () => {
     assert.equal(down.code, 3, down.stderr);
     assert.match(down.stderr, /Cannot reach http:\/\/127\.0\.0\.1:9/);
     assert.throws(() => statSync(join(dir, 'down', 'mizu.db')));
+  });
+
+  it('identities: create another, list, use, rotate the prekey; requests: block', async () => {
+    const created = json<{ address: string; bundle: { published: boolean } }>(
+      await mizu(['--home', bob, 'identity', 'create', '--name', 'work', '--use', '--json'], B),
+    );
+    assert.equal(created.bundle.published, true);
+    const ids = json<{ name: string; current: boolean }[]>(
+      await mizu(['--home', bob, 'identity', 'list', '--json'], B),
+    );
+    assert.deepEqual(ids.map((i) => [i.name, i.current]).sort(), [
+      ['bob', false],
+      ['work', true],
+    ]);
+    const rotated = json<{ prekeyEpoch: number; level: number }>(
+      await mizu(['--home', bob, 'identity', 'rotate-prekey', '--json'], B),
+    );
+    assert.equal(rotated.prekeyEpoch, 1);
+    assert.ok(rotated.level > 0);
+    // Each identity has its own contacts: 'work' has none.
+    assert.equal((await mizu(['--home', bob, 'read', 'alice'], B)).code, 6);
+    const back = await mizu(['--home', bob, 'identity', 'use', 'bob'], B);
+    assert.match(back.stdout, /^Current identity: bob tz1/);
+    const blocked = await mizu(['--home', bob, 'requests', 'block', created.address], B);
+    assert.equal(blocked.code, 0, blocked.stderr);
+    assert.equal((await mizu(['--home', bob, 'requests', 'ignore', created.address], B)).code, 6);
   });
 
   it('a passphrase file works, and a backup restores the profile elsewhere', async () => {
