@@ -21,6 +21,7 @@ import { build } from 'esbuild';
 import { SOAK } from '../helpers/fixtures.js';
 import { type Party, systemClock, transcript, World } from './harness.js';
 
+const PAIRS = 1;
 const KILLS = Number(process.env.MIZU_CRASH_KILLS ?? (SOAK ? 1000 : 200));
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CACHE = join(ROOT, 'node_modules/.cache/mizu-test');
@@ -137,74 +138,75 @@ describe('engine: crash safety under SIGKILL', () => {
   after(() => world.close());
 
   it(`every committed message arrives exactly once, in order, after ${KILLS} kills`, async () => {
-    const alice = await world.party('alice');
-    const bob = await world.party('bob');
-    await alice.engine.addContact(bob.address, 'bob');
-    await bob.engine.addContact(alice.address, 'alice');
-    alice.store.close();
-    bob.store.close();
-
-    const [ka, kb] = await Promise.all([
-      killLoop(world, alice, bob, 'A', KILLS / 2),
-      killLoop(world, bob, alice, 'B', KILLS / 2),
-    ]);
-    assert.equal(ka + kb, KILLS);
-
-    await world.reopen(alice);
-    await world.reopen(bob);
-    // Recovery: flush and sync both until everything committed is delivered.
-    const out = (p: Party, c: string) =>
-      p.engine.messages(c, { limit: 100_000 }).filter((m) => m.direction === 'out');
-    const inbox = (p: Party, c: string) =>
-      p.engine.messages(c, { limit: 100_000 }).filter((m) => m.direction === 'in');
-    for (let round = 0; round < 50; round++) {
-      await alice.engine.flushOutbox();
-      await bob.engine.flushOutbox();
-      await alice.engine.sync();
-      await bob.engine.sync();
-      if (
-        inbox(bob, 'alice').length >= out(alice, 'bob').length &&
-        inbox(alice, 'bob').length >= out(bob, 'alice').length
-      )
-        break;
+    const pairs: [Party, Party][] = [];
+    for (let i = 0; i < PAIRS; i++) {
+      const a = await world.party(`a${i}`);
+      const b = await world.party(`b${i}`);
+      await a.engine.addContact(b.address, 'peer');
+      await b.engine.addContact(a.address, 'peer');
+      a.store.close();
+      b.store.close();
+      pairs.push([a, b]);
     }
-    const sentA = out(alice, 'bob').map((m) => m.text);
-    const sentB = out(bob, 'alice').map((m) => m.text);
-    assert.ok(sentA.length >= 10, `alice made progress (${sentA.length} messages)`);
-    assert.ok(sentB.length >= 10, `bob made progress (${sentB.length} messages)`);
-    assert.deepEqual(
-      sentA,
-      sentA.map((_, i) => `A-${i}`),
-      'alice numbered her messages without gaps',
+    const perChild = KILLS / (2 * PAIRS);
+    const kills = await Promise.all(
+      pairs.flatMap(([a, b], i) => [
+        killLoop(world, a, b, `A${i}`, perChild),
+        killLoop(world, b, a, `B${i}`, perChild),
+      ]),
     );
-    assert.deepEqual(
-      sentB,
-      sentB.map((_, i) => `B-${i}`),
-      'bob numbered his messages without gaps',
+    assert.equal(
+      kills.reduce((x, y) => x + y, 0),
+      KILLS,
     );
-    assert.deepEqual(
-      inbox(bob, 'alice').map((m) => m.text),
-      sentA,
-      'bob got each of alice’s messages once, in order',
-    );
-    assert.deepEqual(
-      inbox(alice, 'bob').map((m) => m.text),
-      sentB,
-      'alice got each of bob’s messages once, in order',
-    );
-    for (const m of [...out(alice, 'bob'), ...out(bob, 'alice')])
-      assert.ok(m.state === 'included' || m.state === 'final', m.state ?? '');
 
-    // Both sides keep talking.
-    await alice.engine.send('bob', 'still there?');
-    await alice.engine.flushOutbox();
-    assert.equal((await bob.engine.sync()).newMessages, 1);
-    await bob.engine.send('alice', 'yes');
-    await bob.engine.flushOutbox();
-    assert.equal((await alice.engine.sync()).newMessages, 1);
-    assert.deepEqual(transcript(bob, 'alice').slice(-2), ['< still there?', '> yes']);
+    const out = (p: Party) =>
+      p.engine.messages('peer', { limit: 100_000 }).filter((m) => m.direction === 'out');
+    const inbox = (p: Party) =>
+      p.engine.messages('peer', { limit: 100_000 }).filter((m) => m.direction === 'in');
+    const counts: number[] = [];
+    for (const [[a, b], i] of pairs.map((p, i) => [p, i] as const)) {
+      await world.reopen(a);
+      await world.reopen(b);
+      // Recovery: flush and sync both until everything committed is delivered.
+      for (let round = 0; round < 50; round++) {
+        await a.engine.flushOutbox();
+        await b.engine.flushOutbox();
+        await a.engine.sync();
+        await b.engine.sync();
+        if (inbox(b).length >= out(a).length && inbox(a).length >= out(b).length) break;
+      }
+      for (const [from, to, label] of [
+        [a, b, `A${i}`],
+        [b, a, `B${i}`],
+      ] as const) {
+        const sent = out(from).map((m) => m.text);
+        counts.push(sent.length);
+        assert.ok(sent.length >= 10, `${label} made progress (${sent.length} messages)`);
+        assert.deepEqual(
+          sent,
+          sent.map((_, n) => `${label}-${n}`),
+          `${label} numbered its messages without gaps`,
+        );
+        assert.deepEqual(
+          inbox(to).map((m) => m.text),
+          sent,
+          `each of ${label}'s messages arrived once, in order`,
+        );
+        for (const m of out(from)) assert.ok(m.state === 'included' || m.state === 'final');
+      }
+      // Both sides keep talking.
+      await a.engine.send('peer', 'still there?');
+      await a.engine.flushOutbox();
+      assert.equal((await b.engine.sync()).newMessages, 1);
+      await b.engine.send('peer', 'yes');
+      await b.engine.flushOutbox();
+      assert.equal((await a.engine.sync()).newMessages, 1);
+      assert.deepEqual(transcript(b, 'peer').slice(-2), ['< still there?', '> yes']);
+    }
+    const distinct = [...new Set(errors.map((e) => e.replace(/[0-9a-zA-Z]{30,}/g, '…')))];
     process.stderr.write(
-      `crash suite: ${KILLS} kills, ${sentA.length} + ${sentB.length} messages, ${errors.length} child errors (${[...new Set(errors.map((e) => e.replace(/[0-9a-zA-Z]{30,}/g, '…')))].slice(0, 5).join(' | ')})\n`,
+      `crash suite: ${KILLS} kills, messages per side ${counts.join(' ')}, ${errors.length} child errors (${distinct.slice(0, 5).join(' | ')})\n`,
     );
   });
 });
