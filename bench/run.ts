@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { type BenchJson, type BenchRun, type Machine, writeResults } from './results.js';
 
 /** Benchmark scripts, relative to this folder, in the order they run. */
-const BENCHMARKS = ['crypto', 'sandbox', 'cost', 'sync', 'e2e'];
+const BENCHMARKS = ['crypto', 'sandbox', 'cost', 'sync', 'syncScaling', 'e2e'];
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
