@@ -154,6 +154,7 @@ export class Engine {
   readonly #ctx: EngineContext;
   readonly #listeners = new Set<(e: EngineEvent) => void>();
   readonly #graceMs: number;
+  #flushing: Promise<void> = Promise.resolve();
 
   constructor(deps: EngineDeps) {
     this.#graceMs = deps.prekeyGraceMs ?? PREKEY_GRACE_MS;
@@ -378,11 +379,19 @@ export class Engine {
   async flushOutbox(
     opts: Pick<FlushOptions, 'onProgress' | 'waitFinal' | 'signal'> = {},
   ): Promise<void> {
-    // With waitFinal, flushIdentity waits for the finality of its last level; then the marks.
-    for (const address of identitiesWithOutbox(this.#db)) {
-      await flushIdentity(this.#ctx, address, opts);
-    }
-    await advanceFinality(this.#ctx, opts);
+    // One flush at a time (the run loop and a command may both ask): a second
+    // caller waits for the first, then flushes what is left.
+    const previous = this.#flushing;
+    const mine = (async () => {
+      await previous.catch(() => {});
+      // With waitFinal, flushIdentity waits for the finality of its last level; then the marks.
+      for (const address of identitiesWithOutbox(this.#db)) {
+        await flushIdentity(this.#ctx, address, opts);
+      }
+      await advanceFinality(this.#ctx, opts);
+    })();
+    this.#flushing = mine;
+    return mine;
   }
 
   async sync(opts: SyncOptions = {}): Promise<SyncReport> {
