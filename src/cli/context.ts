@@ -131,7 +131,7 @@ function assemble(
     chain,
     clock: systemClock,
     random: systemRandom,
-    network: network.name,
+    network: network.spec,
   });
   let closed = false;
   return {
@@ -167,8 +167,8 @@ export async function openContext(g: Globals, pass?: string): Promise<MizuContex
   let network: NetworkChoice;
   try {
     const stored = storedNetwork(store);
-    network = parseNetwork(stored ?? g.network ?? 'sandbox');
-    if (g.network && parseNetwork(g.network).spec !== network.spec)
+    network = parseNetwork(stored ?? g.network ?? 'sandbox', g.home);
+    if (g.network && parseNetwork(g.network, g.home).spec !== network.spec)
       throw new CliError(
         `The profile in ${home} is on ${network.spec}, not ${g.network}: use --home for another profile`,
         EXIT.usage,
@@ -199,7 +199,7 @@ export async function createContext(g: Globals, pass?: string): Promise<MizuCont
   const home = homeOf(g);
   if (profileExists(home))
     throw new CliError(`A Mizu profile already exists in ${home}`, EXIT.usage);
-  const network = parseNetwork(g.network ?? 'sandbox');
+  const network = parseNetwork(g.network ?? 'sandbox', g.home);
   const testKdf = testKdfRequested();
   const secret = pass ?? (await passphrase(g, true));
   // Reach the network first: a profile is only created once it can be used.

@@ -48,7 +48,7 @@ export function chatCommand(program: Command): void {
     const g: Globals = { ...given, quiet: true };
     const home = homeOf(g);
     const exists = profileExists(home);
-    const network = parseNetwork(g.network ?? 'sandbox');
+    const network = parseNetwork(g.network ?? 'sandbox', g.home);
     // Before the screen: start the sandbox if it is the network of a new profile.
     const faucet = exists
       ? network.sandbox
