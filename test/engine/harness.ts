@@ -32,8 +32,8 @@ export class World {
   sandbox!: Sandbox;
   readonly parties: Party[] = [];
 
-  async start(blockTime = 0.1): Promise<void> {
-    this.sandbox = await startSandbox({ port: 0, blockTime });
+  async start(blockTime = 0.1, opts: { maxOperationsTtl?: number } = {}): Promise<void> {
+    this.sandbox = await startSandbox({ port: 0, blockTime, ...opts });
   }
 
   async chain(url = this.sandbox.url): Promise<MizuChain> {
