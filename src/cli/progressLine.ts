@@ -4,7 +4,11 @@
  * --json mode, where stdout carries only the result document.
  */
 export interface ProgressLine {
-  update(text: string): void;
+  /**
+   * Shows `text`. Off a terminal, a line is written only when `step` changes
+   * (default: the text itself), so that counters ticking by do not flood a log.
+   */
+  update(text: string, step?: string): void;
   /** Ends the line (keeps its last text on screen). */
   done(text?: string): void;
 }
@@ -13,15 +17,17 @@ export function progressLine(opts: { quiet: boolean; stream?: NodeJS.WriteStream
   const out = opts.stream ?? process.stderr;
   const tty = out.isTTY === true;
   let last = '';
+  let lastStep = '';
   let open = false;
   return {
-    update(text) {
+    update(text, step = text) {
       if (opts.quiet || text === last) return;
       last = text;
       if (tty) {
         out.write(`\r\x1b[2K${text}`);
         open = true;
-      } else out.write(`${text}\n`);
+      } else if (step !== lastStep) out.write(`${text}\n`);
+      lastStep = step;
     },
     done(text) {
       if (opts.quiet) return;
@@ -33,6 +39,7 @@ export function progressLine(opts: { quiet: boolean; stream?: NodeJS.WriteStream
       if (open) out.write('\n');
       open = false;
       last = '';
+      lastStep = '';
     },
   };
 }

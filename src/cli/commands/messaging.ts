@@ -34,7 +34,8 @@ export async function deliver(
   opts: {
     wait: 'posted' | 'included' | 'final';
     confirmChanged?: boolean;
-    onLine?: (s: string) => void;
+    /** Progress for people; `step` changes with the state and level only. */
+    onLine?: (s: string, step: string) => void;
   },
 ): Promise<Delivery> {
   const { engine, chain, clock } = ctx;
@@ -52,6 +53,7 @@ export async function deliver(
   const show = () =>
     opts.onLine?.(
       `${state}${level !== null ? ` at level ${level}` : ''}${head !== null && state !== 'final' ? ` · head ${head}` : ''} · ${seconds(clock.now() - started)}`,
+      `${state}:${level}`,
     );
   show();
   const stop = new AbortController();
@@ -123,7 +125,7 @@ export function messagingCommands(program: Command): void {
         const d = await deliver(ctx, to.address, text, {
           wait: !o.wait ? 'posted' : o.final ? 'final' : 'included',
           ...(o.confirmChanged ? { confirmChanged: true } : {}),
-          onLine: (s) => line.update(`To ${to.name}: ${s}`),
+          onLine: (s, step) => line.update(`To ${to.name}: ${s}`, step),
         });
         line.done();
         if (g.json)
