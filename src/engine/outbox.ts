@@ -69,7 +69,11 @@ async function outcomeOf(
   }
 }
 
-/** The index of `entry` in our own postal box (searching back from the end), or a lower bound. */
+/**
+ * The index of `entry` in our own postal box, searching back from the end:
+ * the earliest copy (a crash can leave a re-posted copy after the first), or
+ * a lower bound if it is not found within five pages.
+ */
 async function indexInOwnBox(
   ctx: EngineContext,
   address: string,
@@ -78,18 +82,22 @@ async function indexInOwnBox(
   const counters = await ctx.chain.getCounters([address], 'writes');
   const total = counters.get(address)?.posts ?? 0;
   let end = total;
+  let found: number | null = null;
   for (let page = 0; page < 5 && end > 0; page++) {
     const from = Math.max(0, end - 100);
     const entries = await ctx.chain.getPostal(address, from, end - from, 'writes');
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const e = entries[i]!;
+    let here: number | null = null;
+    for (const e of entries) {
       if (e.bytes.length === entry.length && e.bytes.every((b, j) => b === entry[j])) {
-        return e.index;
+        here = e.index;
+        break;
       }
     }
+    if (here === null && found !== null) return found;
+    if (here !== null) found = here;
     end = from;
   }
-  return end;
+  return found ?? end;
 }
 
 async function sealFor(ctx: EngineContext, id: IdentityRecord, row: OutboxRow) {
