@@ -1,9 +1,8 @@
 /**
  * The chat's view model over the engine (tui/chatModel.ts ChatSession): a
  * cached snapshot rebuilt when the engine reports a change, and the
- * engine's background loop (outbox, sync, prekey rotation), restarted at
- * once when a message is queued so that it leaves without waiting for the
- * next poll.
+ * engine's background loop (reads in rounds, outbox flushed after a random
+ * write jitter as soon as it holds something, prekey rotation).
  */
 import type { EngineEvent, MessageInfo } from '../engine/index.js';
 import type { OperationCost } from '../ports/chain.js';
@@ -33,8 +32,8 @@ export function chatSession(ctx: MizuContext, opts: { pollPeriodMs: number }): C
   let typical: OperationCost | null = null;
   let bundlePublished = engine.current().bundlePublished;
   let problem: string | null = null;
-  let closed = false;
-  let loop: AbortController | null = null;
+  const loop = new AbortController();
+  let refreshing = false;
 
   const changed = () => {
     cached = null;
@@ -42,6 +41,8 @@ export function chatSession(ctx: MizuContext, opts: { pollPeriodMs: number }): C
   };
 
   const refreshChain = async () => {
+    if (refreshing) return;
+    refreshing = true;
     try {
       const me = engine.current().address;
       const [head, balance] = await Promise.all([
@@ -54,6 +55,8 @@ export function chatSession(ctx: MizuContext, opts: { pollPeriodMs: number }): C
     } catch (e) {
       problem = `Network: ${errorLine(e)}`;
       changed();
+    } finally {
+      refreshing = false;
     }
   };
 
@@ -80,16 +83,12 @@ export function chatSession(ctx: MizuContext, opts: { pollPeriodMs: number }): C
       changed();
     },
   );
-  const running = (async () => {
-    while (!closed) {
-      loop = new AbortController();
-      await engine.run({ pollPeriodMs: opts.pollPeriodMs, signal: loop.signal }).catch((e) => {
-        problem = errorLine(e);
-        changed();
-      });
-    }
-  })();
-  const wake = () => loop?.abort();
+  const running = engine
+    .run({ pollPeriodMs: opts.pollPeriodMs, signal: loop.signal })
+    .catch((e: unknown) => {
+      problem = errorLine(e);
+      changed();
+    });
 
   return {
     snapshot() {
@@ -133,12 +132,10 @@ export function chatSession(ctx: MizuContext, opts: { pollPeriodMs: number }): C
     async send(c, text, o) {
       await engine.send(c, text, o?.confirmChanged ? { confirmChanged: true } : {});
       changed();
-      wake();
     },
     async addContact(address, name) {
       const c = await engine.addContact(address, name);
       changed();
-      wake();
       return {
         address: c.address,
         name: c.name,
@@ -172,9 +169,8 @@ export function chatSession(ctx: MizuContext, opts: { pollPeriodMs: number }): C
       changed();
     },
     async close() {
-      closed = true;
       unsubscribe();
-      loop?.abort();
+      loop.abort();
       await running;
       await ctx.close();
     },

@@ -80,6 +80,8 @@ export function ChatScreen({ session }: { readonly session: ChatSession }) {
     if (!contact || !text.trim()) return;
     const to = contact.address;
     setDraft('');
+    // The engine checks the contact's bundle on chain first: say so meanwhile.
+    setNotice(`Encrypting for ${contact.name}…`);
     session.send(to, text, { confirmChanged }).then(
       () => setNotice(null),
       (e) => {

@@ -69,8 +69,7 @@ describe('mizu chat in a terminal', { timeout: 180_000 }, () => {
     const bobAddress = json<{ identity: { address: string } }>(await bobInit).identity.address;
 
     // Alice adds Bob and writes to him.
-    await alice.press('C-n');
-    await alice.waitFor('Add a contact');
+    await alice.pressUntil('C-n', 'Address:');
     await alice.type(bobAddress);
     await alice.press('Enter');
     await alice.type('Bob');
@@ -87,7 +86,7 @@ describe('mizu chat in a terminal', { timeout: 180_000 }, () => {
     const bob = await chat(bobHome, { MIZU_PASSPHRASE: 'bob passphrase' });
     await bob.waitFor('Requests (1)', 40_000);
     await bob.press('Tab');
-    await bob.waitFor(/› tz1\w+/);
+    await bob.waitFor(/Requests — .*\n.*› tz1\w+/);
     await bob.press('a');
     await bob.waitFor('Accept the request');
     await bob.type('Alice');
@@ -101,11 +100,9 @@ describe('mizu chat in a terminal', { timeout: 180_000 }, () => {
     await bob.waitFor(/me: Hi Alice, nice to meet you ✓/, 30_000);
 
     // Both see the same safety number.
-    await alice.press('C-k');
-    await bob.press('C-k');
     const digits = (s: string) => s.match(/(\d{5} ){3}\d{5}/g)?.join(' ');
-    const a = await alice.waitFor('Safety number with Bob');
-    const b = await bob.waitFor('Safety number with Alice');
+    const a = await alice.pressUntil('C-k', 'Safety number with Bob');
+    const b = await bob.pressUntil('C-k', 'Safety number with Alice');
     assert.ok(digits(a));
     assert.equal(digits(a), digits(b));
 
@@ -114,7 +111,7 @@ describe('mizu chat in a terminal', { timeout: 180_000 }, () => {
 
     // The next run asks for the passphrase: a wrong one is refused, the right one opens
     // the same conversation, and Bob's new message shows as unread beside his name.
-    await bob.press('Escape');
+    await bob.pressUntil('Escape', 'Alice not verified (^K)');
     await bob.type('Are you still there?');
     await bob.press('Enter');
     await bob.waitFor(/me: Are you still there\? ✓/, 30_000);

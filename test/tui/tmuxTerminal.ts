@@ -83,6 +83,22 @@ export class TmuxTerminal {
     }
   }
 
+  /**
+   * Presses `key` until the screen matches `pattern` (up to `tries` times): a
+   * screen that has just appeared may not listen to keys yet, and a person
+   * would press again.
+   */
+  async pressUntil(key: string, pattern: RegExp | string, tries = 3): Promise<string> {
+    for (let i = 1; ; i++) {
+      await this.press(key);
+      try {
+        return await this.waitFor(pattern, 3000);
+      } catch (e) {
+        if (i >= tries) throw e;
+      }
+    }
+  }
+
   async kill(): Promise<void> {
     await this.tmux('kill-server').catch(() => undefined);
   }
