@@ -9,6 +9,7 @@
  * the conversation where it was.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,13 @@ import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { json, MIZU_BIN, mizu } from '../cli/mizuProcess.js';
 import { TmuxTerminal } from './tmuxTerminal.js';
 
-describe('mizu chat in a terminal', { timeout: 180_000 }, () => {
+// The pseudo-terminals are tmux's (.ci/run installs it); without it the suite says so and skips.
+const tmux = spawnSync('tmux', ['-V']).status === 0;
+
+describe('mizu chat in a terminal', {
+  timeout: 180_000,
+  skip: tmux ? false : 'tmux is not installed (apt-get install tmux)',
+}, () => {
   const dir = mkdtempSync(join(tmpdir(), 'mizu-chat-'));
   let sandbox: Sandbox;
   const terminals: TmuxTerminal[] = [];
