@@ -1,146 +1,215 @@
 /**
  * Timing privacy with real numbers, through the private Tor network: when do
- * a profile's reads and writes reach the node, compared with the poll
- * schedule's configuration (src/engine/pollSchedule.ts)?
+ * the reads and writes of a profile running the engine's live loop
+ * (`Engine.run`, on src/engine/pollSchedule.ts) reach the node, compared with
+ * the loop's configuration?
  *
- * Reads. Alice polls N contacts for R rounds of P ms. Each round draws the
- * offsets with `roundSchedule` and reads each contact's box (the real chain
- * adapter, `contact:` isolation group, through Tor) at its offset. The time
- * each read reaches the node is taken from the ControlPort: the moment the
- * stream of that contact's SOCKS username succeeded (the exit connected to
- * the node). Checked: every read lands inside its round (plus Tor's delay);
- * the offsets, pooled, fit the uniform distribution on [0, P) (one-sample
- * Kolmogorov–Smirnov at α = 0.001); each round is spread over the period,
- * not a burst. A negative control runs the same reads back to back (what a
- * sync without a schedule does) and the same KS check must reject it.
+ * Alice runs `run({ pollPeriodMs: P, writeJitterMinMs, writeJitterMaxMs })`
+ * through Tor. Each round starts with one counters call (isolation group
+ * `directory`), then reads every contact box that has news at its own random
+ * offset. Her N contacts (direct to the node: their traffic is not what is
+ * measured) post before every round, so every box is due in every round.
+ * Times are taken from the ControlPort: the moment the stream of a group's
+ * SOCKS username succeeded, i.e. when the exit connected to the node.
  *
- * Writes. Each post waits `writeJitter(min, max)` before the outbox would
- * inject it. The delay is measured from the moment the message was queued to
- * the first request of the `writes` group reaching Tor; every delay must lie
- * in [min, max] (plus Tor's delay), and their spread must cover most of the
- * interval.
+ * Reads: each contact's read is placed in its round (after that round's
+ * counters call); its offset from the counters call must lie in [0, P); the
+ * offsets, pooled, must fit the uniform distribution on [0, P) (one-sample
+ * Kolmogorov–Smirnov at α = 0.001); and each round must be spread over the
+ * period, not a burst. Negative control: `sync()`, which reads the due boxes
+ * back to back, must fail the same KS check.
  *
- * The engine runs its schedule itself; this test drives the same functions
- * with the same adapter, so that what is measured is what a node sees when
- * the schedule is followed through Tor.
+ * Writes: for each message Alice queues with `send`, the delay from the
+ * moment it was queued to the first request of her `writes` group reaching
+ * Tor must lie in [min, max] plus the write loop's idle tick (≤ 250 ms) and
+ * Tor's delay, and the delays must spread over the interval. (Each write is
+ * made final before the next is queued, so that the read loop's finality
+ * check, also a `writes` request, cannot be taken for the write.)
  */
 
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { b58Encode, PrefixV2 } from '@taquito/utils';
-import { systemRandom } from '../src/adapters/systemRandom.js';
-import { roundSchedule, writeJitter } from '../src/engine/pollSchedule.js';
 import type { IsolationGroup } from '../src/ports/chain.js';
 import { ksCritical, ksUniform, percentile } from './helpers/stats.js';
 import { type TorParty, TorWorld } from './helpers/torWorld.js';
 
-const CONTACTS = 12;
+const CONTACTS = 8;
 const ROUNDS = 3;
 const PERIOD_MS = 4000;
-const JITTER = { min: 300, max: 1500 };
-const WRITES = 6;
-/** What Tor may add between a read being made and the node seeing it. */
-const TOR_SLACK_MS = 1500;
+const JITTER = { min: 400, max: 2400 };
+const WRITES = 5;
+/** Tor's delay and the loop's own ticks, added to any configured bound. */
+const SLACK_MS = 1000;
 
-const randomAddress = () => b58Encode(randomBytes(20), PrefixV2.Ed25519PublicKeyHash);
-
-describe('timing: reads spread over the period, writes delayed by jitter (through Tor)', () => {
+describe('timing: the live loop through Tor, as the node sees it', () => {
   const world = new TorWorld();
   let alice: TorParty;
-  const contacts = Array.from({ length: CONTACTS }, randomAddress);
+  const contacts: TorParty[] = [];
+  const stop = new AbortController();
+  let loop: Promise<void> | undefined;
 
   before(async () => {
     await world.start(0.5);
     alice = await world.party('alice');
-  });
-  after(() => world.close());
-
-  /** When the node saw the first read of each of `groups` after `from` (stream index). */
-  function arrivals(from: number, groups: readonly IsolationGroup[]): Map<IsolationGroup, number> {
-    const byUser = new Map(groups.map((g) => [alice.username(g)!, g]));
-    const out = new Map<IsolationGroup, number>();
-    for (const s of world.nodeStreams(from)) {
-      const g = byUser.get(s.username ?? '');
-      if (g && !out.has(g)) out.set(g, s.receivedAt);
+    for (let i = 0; i < CONTACTS; i++) {
+      const c = await world.party(`c${i}`, { viaTor: false });
+      await alice.engine.addContact(c.address, c.name);
+      await c.engine.addContact(alice.address, 'alice');
+      contacts.push(c);
     }
-    return out;
+  });
+  after(async () => {
+    stop.abort();
+    await loop;
+    await world.close();
+  });
+
+  /** Every contact posts one message to Alice (in parallel), included before this resolves. */
+  async function everyonePosts(tag: string): Promise<void> {
+    await Promise.all(
+      contacts.map(async (c) => {
+        await c.engine.send('alice', `${tag} from ${c.name}`);
+        await c.engine.flushOutbox();
+      }),
+    );
   }
 
-  it('the offsets of a scheduled sync are uniform over the period', async (t) => {
-    const groups = contacts.map((c) => `contact:${c}` as const);
-    const offsets: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const mark = world.control.streams.length;
-      const start = Date.now();
-      const plan = roundSchedule(contacts, PERIOD_MS, systemRandom);
-      await Promise.all(
-        plan.map(async ({ contact, offsetMs }) => {
-          await new Promise((r) => setTimeout(r, offsetMs));
-          await alice.chain.getPostal(contact, 0, 1, `contact:${contact}`);
-        }),
-      );
-      const seen = arrivals(mark, groups);
-      assert.equal(seen.size, CONTACTS, 'every contact read once in the round');
-      const round_ = [...seen.values()].map((at) => at - start);
-      for (const o of round_) assert.ok(o >= 0 && o < PERIOD_MS + TOR_SLACK_MS, `offset ${o}`);
-      const spread = Math.max(...round_) - Math.min(...round_);
-      assert.ok(spread > PERIOD_MS / 3, `round ${round} spread ${spread} ms: a burst`);
-      offsets.push(...round_);
-      const rest = start + PERIOD_MS - Date.now();
-      if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+  const groupOfUser = () =>
+    new Map<string, IsolationGroup>(
+      (
+        ['directory', 'writes', ...contacts.map((c) => `contact:${c.address}` as const)] as const
+      ).map((g) => [alice.username(g)!, g]),
+    );
+
+  /** Alice's node streams from `mark`, as [group, time] in time order. */
+  function aliceStreams(mark: number): { group: IsolationGroup; at: number }[] {
+    const groups = groupOfUser();
+    return world
+      .nodeStreams(mark)
+      .filter((s) => groups.has(s.username ?? ''))
+      .map((s) => ({ group: groups.get(s.username!)!, at: s.receivedAt }));
+  }
+
+  /** Offsets of contact reads from the counters call that opened their round. */
+  function roundOffsets(streams: { group: IsolationGroup; at: number }[]): number[][] {
+    const rounds: number[][] = [];
+    let start: number | null = null;
+    let seen = new Set<IsolationGroup>();
+    for (const s of streams) {
+      if (s.group === 'directory') {
+        if (start === null || seen.size > 0) {
+          start = s.at;
+          seen = new Set();
+          rounds.push([]);
+        }
+      } else if (s.group.startsWith('contact:') && start !== null && !seen.has(s.group)) {
+        seen.add(s.group);
+        rounds[rounds.length - 1]!.push(s.at - start);
+      }
     }
-    // Tor's delay (tens of ms) shifts every offset a little; against P it is a small bias.
+    return rounds.filter((r) => r.length > 0);
+  }
+
+  it('each due box is read at a uniform random offset of its round', async (t) => {
+    await everyonePosts('round 0');
+    const mark = world.control.streams.length;
+    loop = alice.engine.run({
+      pollPeriodMs: PERIOD_MS,
+      writeJitterMinMs: JITTER.min,
+      writeJitterMaxMs: JITTER.max,
+      signal: stop.signal,
+    });
+    for (let r = 1; r < ROUNDS; r++) {
+      await new Promise((res) => setTimeout(res, PERIOD_MS / 2));
+      await everyonePosts(`round ${r}`);
+      await new Promise((res) => setTimeout(res, PERIOD_MS / 2));
+    }
+    await new Promise((res) => setTimeout(res, PERIOD_MS + SLACK_MS));
+    for (const c of contacts) {
+      assert.equal(alice.engine.messages(c.name).length, ROUNDS, `${c.name}: every message read`);
+    }
+    const all = aliceStreams(mark);
+    const t0 = all[0]?.at ?? 0;
+    t.diagnostic(
+      `streams: ${all.map((s) => `${s.group.replace(/^contact:(.{6}).*/, 'c:$1')}@${s.at - t0}`).join(' ')}`,
+    );
+    const rounds = roundOffsets(all).filter((r) => r.length === CONTACTS);
+    assert.ok(rounds.length >= ROUNDS, `${rounds.length} full rounds seen`);
+    const offsets = rounds.slice(0, ROUNDS).flat();
+    for (const o of offsets) assert.ok(o >= 0 && o < PERIOD_MS + SLACK_MS, `offset ${o} ms`);
+    for (const r of rounds.slice(0, ROUNDS)) {
+      const spread = Math.max(...r) - Math.min(...r);
+      assert.ok(spread > PERIOD_MS / 4, `a round spread over ${spread} ms only: a burst`);
+    }
     const d = ksUniform(offsets, 0, PERIOD_MS);
     const crit = ksCritical(offsets.length, 0.001);
     t.diagnostic(
-      `reads: n = ${offsets.length}, offsets p5/p50/p95 = ${percentile(offsets, 5)}/` +
-        `${percentile(offsets, 50)}/${percentile(offsets, 95)} ms of ${PERIOD_MS}; ` +
+      `reads: n = ${offsets.length} in ${ROUNDS} rounds of ${PERIOD_MS} ms; offsets p5/p50/p95 = ` +
+        `${percentile(offsets, 5)}/${percentile(offsets, 50)}/${percentile(offsets, 95)} ms; ` +
         `KS D = ${d.toFixed(3)} (critical ${crit.toFixed(3)})`,
     );
-    assert.ok(d < crit, `KS distance ${d} ≥ ${crit}: offsets not uniform`);
+    assert.ok(d < crit, `KS distance ${d.toFixed(3)} ≥ ${crit.toFixed(3)}: not uniform`);
 
-    // Negative control: the same reads, one after the other, are a burst.
-    const mark = world.control.streams.length;
-    const start = Date.now();
-    for (const c of contacts) await alice.chain.getPostal(c, 0, 1, `contact:${c}`);
-    const burst = [...arrivals(mark, groups).values()].map((at) => at - start);
+    // Negative control: sync() reads the due boxes back to back.
+    stop.abort();
+    await loop;
+    await everyonePosts('burst');
+    const burstMark = world.control.streams.length;
+    await alice.engine.sync();
+    const burst = roundOffsets(aliceStreams(burstMark))[0] ?? [];
+    assert.equal(burst.length, CONTACTS);
     const dBurst = ksUniform(burst, 0, PERIOD_MS);
     t.diagnostic(
-      `back to back: ${burst.length} reads within ${Math.max(...burst)} ms, KS D = ${dBurst.toFixed(3)}`,
+      `sync(): ${burst.length} reads within ${Math.max(...burst)} ms, KS D = ${dBurst.toFixed(3)}`,
     );
-    assert.ok(dBurst >= ksCritical(burst.length, 0.001), 'the KS check detects a burst');
+    assert.ok(dBurst >= ksCritical(burst.length, 0.001), 'the check detects a burst');
   });
 
-  it('write jitter delays each post within [min, max]', async (t) => {
+  it('each write waits a random jitter within the configured bounds', async (t) => {
+    const signal = new AbortController();
+    const running = alice.engine.run({
+      pollPeriodMs: PERIOD_MS,
+      writeJitterMinMs: JITTER.min,
+      writeJitterMaxMs: JITTER.max,
+      signal: signal.signal,
+    });
     const delays: number[] = [];
-    for (let i = 0; i < WRITES; i++) {
-      const mark = world.control.streams.length;
-      const queuedAt = Date.now();
-      const wait = writeJitter(JITTER.min, JITTER.max, systemRandom);
-      await new Promise((r) => setTimeout(r, wait));
-      const writer = await alice.chain.writer(secretKeyOf(alice));
-      const op = await writer.inject({ kind: 'post', entries: [randomBytes(166)] });
-      await writer.waitForInclusion(op);
-      const first = world.nodeStreams(mark).find((s) => s.username === alice.username('writes'));
-      assert.ok(first, 'the write went through Tor on the writes group');
-      delays.push(first.receivedAt - queuedAt);
+    try {
+      for (let i = 0; i < WRITES; i++) {
+        const mark = world.control.streams.length;
+        await alice.engine.send(contacts[0]!.name, `write ${i}`);
+        const queuedAt = Date.now();
+        let first: number | undefined;
+        while (first === undefined) {
+          if (Date.now() - queuedAt > JITTER.max + 10_000) throw new Error(`write ${i} never sent`);
+          first = aliceStreams(mark).find((s) => s.group === 'writes' && s.at >= queuedAt)?.at;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        delays.push(first - queuedAt);
+        // Before the next one: this write included, then final, so that no
+        // finality check (a `writes` request of the read loop) can fall in
+        // the next jitter window and be taken for the write.
+        const out = () =>
+          alice.engine.messages(contacts[0]!.name).filter((m) => m.direction === 'out');
+        while (out().some((m) => m.state !== 'included' && m.state !== 'final'))
+          await new Promise((r) => setTimeout(r, 50));
+        while (out().some((m) => m.state !== 'final')) {
+          await new Promise((r) => setTimeout(r, 500));
+          await alice.engine.flushOutbox();
+        }
+      }
+    } finally {
+      signal.abort();
+      await running;
     }
     t.diagnostic(
       `write delays (ms): ${delays.join(', ')}; configured [${JITTER.min}, ${JITTER.max}]`,
     );
     for (const d of delays)
-      assert.ok(d >= JITTER.min && d <= JITTER.max + TOR_SLACK_MS, `delay ${d}`);
+      assert.ok(d >= JITTER.min && d <= JITTER.max + SLACK_MS, `delay ${d} ms`);
     assert.ok(
-      Math.max(...delays) - Math.min(...delays) > (JITTER.max - JITTER.min) / 4,
+      Math.max(...delays) - Math.min(...delays) > (JITTER.max - JITTER.min) / 5,
       'delays spread over the interval',
     );
   });
 });
-
-function secretKeyOf(p: TorParty): string {
-  const row = p.store.db
-    .prepare('SELECT secret_key FROM identities WHERE address = ?')
-    .get(p.address) as { secret_key: string };
-  return row.secret_key;
-}
