@@ -46,6 +46,7 @@ export function ChatScreen({ session }: { readonly session: ChatSession }) {
   const setNotice = (text: string | null, error = false) =>
     setNoticeState(text === null ? null : { text, error });
   const [requestIndex, setRequestIndex] = useState(0);
+  const [scrollBack, setScrollBack] = useState(0);
   useEffect(() => {
     if (notice === null || notice.error) return;
     const t = setTimeout(() => setNoticeState(null), 8000);
@@ -66,7 +67,8 @@ export function ChatScreen({ session }: { readonly session: ChatSession }) {
 
   const rows = stdout.rows || 24;
   const columns = stdout.columns || 80;
-  const bodyRows = Math.max(5, rows - 5);
+  // Header, compose line and status line take a row each.
+  const bodyRows = Math.max(5, rows - 3);
   const request = snap.requests[Math.min(requestIndex, snap.requests.length - 1)];
 
   const move = (delta: number) => {
@@ -74,6 +76,7 @@ export function ChatScreen({ session }: { readonly session: ChatSession }) {
     const i = contact ? snap.contacts.findIndex((c) => c.address === contact.address) : 0;
     const next = (i + delta + snap.contacts.length) % snap.contacts.length;
     setSelected(snap.contacts[next]!.address);
+    setScrollBack(0);
   };
 
   const send = (text: string, confirmChanged = false) => {
@@ -111,10 +114,14 @@ export function ChatScreen({ session }: { readonly session: ChatSession }) {
     if ((key.ctrl && input === 'r') || key.tab)
       return setMode(mode.kind === 'requests' ? { kind: 'chat' } : { kind: 'requests' });
     switch (mode.kind) {
-      case 'chat':
+      case 'chat': {
         if (key.upArrow) move(-1);
         if (key.downArrow) move(1);
+        const page = Math.max(1, bodyRows - 3);
+        if (key.pageUp) setScrollBack((n) => Math.min(Math.max(0, messages.length - 1), n + page));
+        if (key.pageDown) setScrollBack((n) => Math.max(0, n - page));
         return;
+      }
       case 'requests':
         if (key.upArrow) setRequestIndex((i) => Math.max(0, i - 1));
         if (key.downArrow) setRequestIndex((i) => Math.min(snap.requests.length - 1, i + 1));
@@ -199,7 +206,13 @@ export function ChatScreen({ session }: { readonly session: ChatSession }) {
       break;
     default:
       body = (
-        <Conversation contact={contact} messages={messages} rows={bodyRows} now={Date.now()} />
+        <Conversation
+          contact={contact}
+          messages={messages}
+          rows={bodyRows}
+          now={Date.now()}
+          scrollBack={scrollBack}
+        />
       );
   }
 

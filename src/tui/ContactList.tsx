@@ -14,6 +14,7 @@ export function ContactList({ contacts, selected, requests, width }: ContactList
     <Box
       flexDirection="column"
       width={width}
+      flexShrink={0}
       borderStyle="single"
       borderRight={true}
       borderTop={false}

@@ -12,18 +12,22 @@ export interface ConversationProps {
   readonly messages: readonly ChatMessage[];
   readonly rows: number;
   readonly now: number;
+  /** Messages hidden below the view (scrolled back with Page Up). */
+  readonly scrollBack?: number;
 }
 
-export function Conversation({ contact, messages, rows, now }: ConversationProps) {
+export function Conversation({ contact, messages, rows, now, scrollBack = 0 }: ConversationProps) {
   if (!contact)
     return (
       <Box flexDirection="column" flexGrow={1} paddingLeft={1}>
         <Text dimColor>No conversation. Add a contact with Ctrl-N, or accept a request (Tab).</Text>
       </Box>
     );
-  const shown = messages.slice(-Math.max(1, rows - 1));
+  // The newest messages that fit (long ones wrap: the pane clips at its top).
+  const end = Math.max(0, messages.length - scrollBack);
+  const shown = messages.slice(Math.max(0, end - Math.max(1, rows - 1)), end);
   return (
-    <Box flexDirection="column" flexGrow={1} paddingLeft={1}>
+    <Box flexDirection="column" flexGrow={1} paddingLeft={1} height={rows} overflow="hidden">
       <Text bold>
         {contact.name}
         {contact.verified ? (
@@ -34,21 +38,26 @@ export function Conversation({ contact, messages, rows, now }: ConversationProps
         {contact.bundleChanged ? (
           <Text color="red"> keys changed: check the safety number</Text>
         ) : null}
+        {scrollBack > 0 ? <Text color="yellow"> ({scrollBack} newer below: Page Down)</Text> : null}
       </Text>
-      {shown.map((m) => (
-        <Text key={m.id} wrap="wrap">
-          <Text dimColor>{clockTime(m.time, now)} </Text>
-          {m.direction === 'out' ? (
-            <Text color="cyan">me</Text>
-          ) : (
-            <Text color="green">{contact.name}</Text>
-          )}
-          : {m.text}
-          {m.direction === 'out' ? (
-            <Text color={m.state === 'failed' ? 'red' : 'gray'}> {deliveryLabel(m)}</Text>
-          ) : null}
-        </Text>
-      ))}
+      <Box flexDirection="column" flexGrow={1} justifyContent="flex-end" overflow="hidden">
+        {shown.map((m) => (
+          <Box key={m.id} flexShrink={0}>
+            <Text wrap="wrap">
+              <Text dimColor>{clockTime(m.time, now)} </Text>
+              {m.direction === 'out' ? (
+                <Text color="cyan">me</Text>
+              ) : (
+                <Text color="green">{contact.name}</Text>
+              )}
+              : {m.text}
+              {m.direction === 'out' ? (
+                <Text color={m.state === 'failed' ? 'red' : 'gray'}> {deliveryLabel(m)}</Text>
+              ) : null}
+            </Text>
+          </Box>
+        ))}
+      </Box>
     </Box>
   );
 }

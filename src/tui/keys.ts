@@ -2,6 +2,7 @@
 export const KEYS: readonly (readonly [key: string, what: string])[] = [
   ['Enter', 'send the message'],
   ['↑ / ↓', 'choose a contact'],
+  ['PgUp / PgDn', 'scroll the conversation'],
   ['Tab / Ctrl-R', 'requests panel (then ↑ ↓, a accept, i ignore, b block)'],
   ['Ctrl-N', 'add a contact'],
   ['Ctrl-K', 'safety number of the contact (then v: mark verified)'],
