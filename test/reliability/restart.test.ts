@@ -6,6 +6,7 @@
  *    operations waiting in its mempool are lost with it and the engines
  *    meet a dead node for a while; messages keep being sent meanwhile.
  *    Every message arrives exactly once, in order, and ends `included`.
+ *    Bounded: 12 messages each way, one restart; SOAK: 60, six restarts.
  * 2. A client restarted mid-sync: Alice's box holds 30 messages for Bob
  *    spread over several pages among junk. Bob's sync is cut three times —
  *    twice as if the process died (the profile closed right after a
@@ -19,7 +20,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSandbox } from '../../src/sandbox/server.js';
 import { type Party, systemClock, World } from '../engine/harness.js';
-import { seededRandom, testSecretKey } from '../helpers/fixtures.js';
+import { SOAK, seededRandom, testSecretKey } from '../helpers/fixtures.js';
 import { Fuzzer, MAX_ENTRY } from './mutations.js';
 import { RawPoster } from './rawPoster.js';
 
@@ -39,7 +40,9 @@ async function until(cond: () => boolean, ms: number): Promise<void> {
   while (!cond() && Date.now() < deadline) await systemClock.sleep(100);
 }
 
-describe('restarts: nothing lost, nothing duplicated', { timeout: 240_000 }, () => {
+describe('restarts: nothing lost, nothing duplicated', {
+  timeout: SOAK ? 900_000 : 240_000,
+}, () => {
   const world = new World();
   const dataDir = join(world.dir, 'sandbox');
   let alice: Party;
@@ -69,9 +72,10 @@ describe('restarts: nothing lost, nothing duplicated', { timeout: 240_000 }, () 
   it('the node restarts mid-conversation', async () => {
     const loop = new AbortController();
     const runs = [alice, bob].map((p) => p.engine.run({ pollPeriodMs: 300, signal: loop.signal }));
-    const N = 12;
+    const N = SOAK ? 60 : 12;
     let errors = 0;
     let lost = 0;
+    let restarts = 0;
     for (const p of [alice, bob])
       p.engine.on('change', (e) => {
         if (e.type === 'error') errors++;
@@ -81,10 +85,11 @@ describe('restarts: nothing lost, nothing duplicated', { timeout: 240_000 }, () 
       for (let i = 0; i < N; i++) {
         await alice.engine.send('bob', `a${i}`);
         await bob.engine.send('alice', `b${i}`);
-        if (i === 4) {
+        if (i % 10 === 4) {
           // Let some operations reach the mempool, then stop the node under them.
           await systemClock.sleep(150);
-          lost = await restartSandbox(800);
+          lost += await restartSandbox(800);
+          restarts++;
         } else await systemClock.sleep(150);
       }
       await until(
@@ -101,7 +106,7 @@ describe('restarts: nothing lost, nothing duplicated', { timeout: 240_000 }, () 
       await Promise.all(runs);
     }
     process.stderr.write(
-      `restart: ${lost} operation(s) in the mempool lost with the node; ${errors} engine errors meanwhile\n`,
+      `restart: ${restarts} node restart(s), ${lost} operation(s) in the mempool lost with it; ${errors} engine errors meanwhile\n`,
     );
     assert.ok((await alice.chain.head('directory')).level > levelBefore, 'the chain went on');
     const names = (p: string) => Array.from({ length: N }, (_, i) => `${p}${i}`);
