@@ -31,6 +31,8 @@ import { type NetworkChoice, parseNetwork } from './network.js';
 import { ensureNetwork } from './sandboxNetwork.js';
 
 const NETWORK_KEY = 'cli.network';
+/** How often to look for new blocks on a sandbox (the adapter's default, 1 s, is for real networks). */
+const SANDBOX_POLL_MS = 200;
 
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -115,6 +117,8 @@ async function chainFor(g: Globals, network: NetworkChoice): Promise<[Target, Mi
     ...(target.contract ? { contract: target.contract } : {}),
     ...(g.socks5 ? { socks5: g.socks5 } : {}),
     random: systemRandom,
+    // A sandbox is local and bakes often: watch for blocks more closely than on a real network.
+    ...(target.faucet ? { pollMs: SANDBOX_POLL_MS } : {}),
   });
   return [target, chain];
 }
