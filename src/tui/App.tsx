@@ -122,7 +122,7 @@ export function App({
         Mizu
         <Text color="white" bold={false}>
           {' '}
-          — end-to-end encrypted messages over Tezos ({boot.network})
+          — end-to-end encrypted messages over Tezos{boot.network ? ` (${boot.network})` : ''}
         </Text>
       </Text>
       {phase.kind === 'unlock' ? prompt('Passphrase:', true) : null}

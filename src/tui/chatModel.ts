@@ -77,7 +77,8 @@ export interface ChatSession {
 /** How the chat starts: unlock an existing profile or create one (first run). */
 export interface ChatBoot {
   readonly profileExists: boolean;
-  readonly network: string;
+  /** The network a new profile will be on (null for an existing one: it is inside, encrypted). */
+  readonly network: string | null;
   /** True when the network has a faucet (the sandbox): the first run funds the identity. */
   readonly faucet: boolean;
   /** A passphrase given outside the terminal (--passphrase-file, MIZU_PASSPHRASE). */

@@ -23,6 +23,9 @@ import { parseNetwork } from '../network.js';
 import { ensureNetwork } from '../sandboxNetwork.js';
 import { fundAndPublish } from './init.js';
 
+/** How long quitting waits for background work to stop before leaving anyway. */
+const CLOSE_GRACE_MS = 3000;
+
 export function chatCommand(program: Command): void {
   addGlobalOptions(
     program
@@ -59,7 +62,7 @@ export function chatCommand(program: Command): void {
     let session: ChatSession | null = null;
     const boot: ChatBoot = {
       profileExists: exists,
-      network: network.spec,
+      network: exists ? null : network.spec,
       faucet,
       passphrase: await givenPassphrase(g),
       async unlock(passphrase) {
@@ -87,10 +90,20 @@ export function chatCommand(program: Command): void {
       import('../../tui/App.js'),
     ]);
     const app = render(createElement(App, { boot, onSession: (s: ChatSession) => (session = s) }));
+    let failure: unknown = null;
     try {
       await app.waitUntilExit();
-    } finally {
-      await (session as ChatSession | null)?.close();
+    } catch (e) {
+      failure = e;
     }
+    // Background requests may take a while to notice the end: give them a moment, no more.
+    // Everything is committed already; the profile's lock goes with the process.
+    const closing = (session as ChatSession | null)?.close() ?? Promise.resolve();
+    const late = await Promise.race([
+      closing.then(() => false),
+      new Promise<boolean>((r) => setTimeout(r, CLOSE_GRACE_MS, true).unref()),
+    ]);
+    if (failure) throw failure;
+    if (late) process.exit(process.exitCode ?? 0);
   });
 }
