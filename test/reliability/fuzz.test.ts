@@ -141,13 +141,17 @@ describe('fuzz: junk entries and requests on chain, synced', {
     assert.equal(counters.get(bob.address)!.requests, requestCursor0.c + REQUESTS);
 
     const heap0 = heapAfterGc();
+    // Between progress reports: one page of 100 entries. The first interval also holds the
+    // counters call and the whole request box, so it is reported apart.
     let lastPage = performance.now();
+    let firstIntervalMs = -1;
     let slowestPageMs = 0;
     const t1 = performance.now();
     const report = await bob.engine.sync({
       onProgress: () => {
         const now = performance.now();
-        slowestPageMs = Math.max(slowestPageMs, now - lastPage);
+        if (firstIntervalMs < 0) firstIntervalMs = now - lastPage;
+        else slowestPageMs = Math.max(slowestPageMs, now - lastPage);
         lastPage = now;
       },
     });
@@ -157,7 +161,7 @@ describe('fuzz: junk entries and requests on chain, synced', {
     process.stderr.write(
       `fuzz: ${ENTRIES + replays} entries and ${REQUESTS} requests posted in ${postSeconds.toFixed(1)} s; ` +
         `synced in ${syncSeconds.toFixed(1)} s (${((syncSeconds * 1e6) / (ENTRIES + REQUESTS)).toFixed(0)} µs per item, ` +
-        `slowest page ${slowestPageMs.toFixed(0)} ms); junk counted ${report.junkSkipped}, ` +
+        `requests and first page ${firstIntervalMs.toFixed(0)} ms, slowest other page ${slowestPageMs.toFixed(0)} ms); junk counted ${report.junkSkipped}, ` +
         `duplicates ${report.duplicates}; heap growth ${(heapGrowth / 2 ** 20).toFixed(1)} MiB\n`,
     );
 
