@@ -14,7 +14,7 @@
  * both modes. The figures are printed as test diagnostics and, with
  * MIZU_TOR_LATENCY_OUT=file, written as JSON.
  *
- * Messages per mode: 6, or 40 under MIZU_SOAK=1:
+ * Messages per mode: 4, or 40 under MIZU_SOAK=1:
  *   MIZU_SOAK=1 MIZU_TOR_LATENCY_OUT=/tmp/latency.json npm run test:tor -- test-tor/latency.test.ts
  */
 
@@ -26,7 +26,7 @@ import { SOAK } from '../test/helpers/fixtures.js';
 import { percentile } from './helpers/stats.js';
 import { type TorParty, TorWorld } from './helpers/torWorld.js';
 
-const MESSAGES = SOAK ? 40 : 5;
+const MESSAGES = SOAK ? 40 : 4;
 const BLOCK_TIME = 1;
 
 interface ModeResult {
