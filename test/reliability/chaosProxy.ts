@@ -1,8 +1,8 @@
 /**
  * A node that misbehaves at random (tests): an HTTP proxy in front of the
- * sandbox that, with a seeded random source, silently drops a share of the
- * injections (answers with the operation's real hash and never forwards
- * it: accepted, never included) and fails a share of the other requests —
+ * sandbox that silently drops a share of the injections (answers with the
+ * operation's real hash and never forwards it: accepted, never included)
+ * and, with a seeded random source, fails a share of the other requests —
  * no answer before the client's timeout, a plain 500, or a 200 whose body
  * is not JSON. Everything else passes through. `counts` says what it did.
  */
@@ -14,8 +14,13 @@ import type { Random } from '../../src/ports/random.js';
 
 export interface ChaosOptions {
   readonly random: Random;
-  /** Share of `POST /injection/operation` accepted and dropped. */
+  /**
+   * Share of `POST /injection/operation` accepted and dropped: exactly this
+   * share, spread evenly over the injections counted in `injections` (which
+   * several proxies may share), the second one dropped first.
+   */
   readonly dropInjections: number;
+  readonly injections?: { count: number };
   /** Share of other requests that fail. */
   readonly failRequests: number;
   /** How long a "timeout" keeps the client waiting before the connection is cut. */
@@ -54,6 +59,12 @@ export async function startChaosProxy(target: string, o: ChaosOptions): Promise<
   const counts: ChaosCounts = { passed: 0, dropped: 0, stalled: 0, error500: 0, garbage: 0 };
   const held: string[] = [];
   const sockets = new Set<Socket>();
+  const injections = o.injections ?? { count: 0 };
+  const dropNext = () => {
+    const k = injections.count++;
+    const p = o.dropInjections;
+    return Math.floor((k + 1) * p + 0.5) > Math.floor(k * p + 0.5);
+  };
   const chance = () => {
     const b = o.random(4);
     return (((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0) / 2 ** 32;
@@ -75,7 +86,7 @@ export async function startChaosProxy(target: string, o: ChaosOptions): Promise<
       const path = req.url ?? '/';
       const text = await body(req);
       const injection = method === 'POST' && path.startsWith('/injection/operation');
-      if (proxy.enabled && injection && chance() < o.dropInjections) {
+      if (proxy.enabled && injection && dropNext()) {
         const hex = JSON.parse(text) as string;
         held.push(hex);
         counts.dropped++;
