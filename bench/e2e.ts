@@ -23,7 +23,11 @@
  * Every message must be shown exactly once on its recipient's side; a
  * duplicate or a missing message fails the benchmark. The floor each
  * latency is compared with is block time + polling period: a message waits
- * for the next block, then for the recipient's next read of that box.
+ * for the next block (up to one block time), then for the recipient's next
+ * read of that box (up to one polling period); each wait is half that on
+ * average. On top come the sender's write jitter (uniform, 100–500 ms at a
+ * 1 s period: it hides when a message was typed), the bundle fetch and
+ * encryption in `send`, and the reads themselves.
  *
  * The sandbox and all profiles share this one Node process: on a loaded
  * machine, latencies include waiting for the CPU.
@@ -70,15 +74,15 @@ const clock: Clock = {
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const t = setTimeout(resolve, ms);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(t);
-          reject(signal.reason);
-        },
-        { once: true },
-      );
+      const onAbort = () => {
+        clearTimeout(t);
+        reject(signal?.reason);
+      };
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -360,4 +364,8 @@ for (const r of results)
     `| ${r.blockTime} s | ${r.pollS} s | ${r.floorS} s | ${r.latencies.length} | ${r.p50} s | ${r.p95} s | ` +
       `${r.mean} s | ${r.max} s | ${r.steadyThroughput} | ${r.burstThroughput} (${r.burstMessages} in ${r.burstSeconds} s) |\n`,
   );
+process.stdout.write(
+  'floor = block time + polling period (the longest wait for a block plus the longest wait for ' +
+    'the next read; half of it on average), before the write jitter and the work itself.\n',
+);
 if (json) process.stdout.write(`${JSON.stringify(out)}\n`);
