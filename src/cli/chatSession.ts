@@ -34,15 +34,19 @@ export function chatSession(ctx: MizuContext, opts: { pollPeriodMs: number }): C
   let problem: string | null = null;
   const loop = new AbortController();
   let refreshing = false;
+  let refreshedAt = 0;
 
   const changed = () => {
     cached = null;
     for (const l of listeners) l();
   };
 
+  // Head level and balance for the header: at most once per poll period (each one is a
+  // request to a node, and a round may report several syncs).
   const refreshChain = async () => {
-    if (refreshing) return;
+    if (refreshing || Date.now() - refreshedAt < opts.pollPeriodMs) return;
     refreshing = true;
+    refreshedAt = Date.now();
     try {
       const me = engine.current().address;
       const [head, balance] = await Promise.all([
