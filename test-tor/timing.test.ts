@@ -5,9 +5,14 @@
  * the loop's configuration?
  *
  * Alice runs `run({ pollPeriodMs: P, writeJitterMinMs, writeJitterMaxMs })`
- * through Tor. Each round starts with one counters call (isolation group
- * `directory`), then reads every contact box that has news at its own random
- * offset. Her N contacts (direct to the node: their traffic is not what is
+ * through Tor with batched counter reads (`isolatedCounterReads: false`):
+ * each round starts with one counters call (isolation group `directory`),
+ * which marks the round's start for the test, then reads every contact box
+ * that has news at its own random offset. (With the default isolated
+ * counter reads, each contact's counter read moves to that same random
+ * offset, drawn by the same `roundSchedule`; there is then no call that
+ * marks a round, which is the point, and this test could not place reads in
+ * rounds.) Her N contacts (direct to the node: their traffic is not what is
  * measured) post before every round, so every box is due in every round.
  * Times are taken from the ControlPort: the moment the stream of a group's
  * SOCKS username succeeded, i.e. when the exit connected to the node.
@@ -52,7 +57,7 @@ describe('timing: the live loop through Tor, as the node sees it', () => {
 
   before(async () => {
     await world.start(0.5);
-    alice = await world.party('alice');
+    alice = await world.party('alice', { isolatedCounterReads: false });
     for (let i = 0; i < CONTACTS; i++) {
       const c = await world.party(`c${i}`, { viaTor: false });
       await alice.engine.addContact(c.address, c.name);

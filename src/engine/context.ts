@@ -17,6 +17,8 @@ export interface EngineContext {
   readonly clock: Clock;
   readonly random: Random;
   readonly network: string;
+  /** Read counters one contact at a time, each in its own isolation group (EngineDeps). */
+  readonly isolatedCounterReads: boolean;
   readonly signers: SignerCache;
   bundleContext(): Promise<BundleContext>;
   writer(secretKey: string): Promise<ChainWriter>;
@@ -36,6 +38,7 @@ export function newContext(params: {
   random: Random;
   network: string;
   chainId?: string;
+  isolatedCounterReads?: boolean;
   emit: (e: EngineEvent) => void;
 }): EngineContext {
   const writers = new Map<string, Promise<ChainWriter>>();
@@ -54,6 +57,7 @@ export function newContext(params: {
     clock: params.clock,
     random: params.random,
     network: params.network,
+    isolatedCounterReads: params.isolatedCounterReads ?? true,
     signers: new SignerCache(),
     async bundleContext() {
       chainId ??= resolveChainId();

@@ -84,6 +84,7 @@ import {
   newTally,
   readContactBox,
   readCountersAndRequests,
+  readOwnRequests,
   type SyncOptions,
   syncIdentity,
 } from './sync.js';
@@ -114,6 +115,14 @@ export interface EngineDeps {
   readonly chainId?: string;
   /** How long retired prekeys are kept (default PREKEY_GRACE_MS). */
   readonly prekeyGraceMs?: number;
+  /**
+   * true (the default): each contact's counters are read in that contact's
+   * own isolation group, one small request per contact, and our request
+   * counter in the `requests` group, so no single request names the whole
+   * contact list. false: one batched `getCounters` call for everyone (one
+   * request per poll, but whichever node answers it sees every contact).
+   */
+  readonly isolatedCounterReads?: boolean;
 }
 
 export interface SendOptions {
@@ -165,6 +174,9 @@ export class Engine {
       random: deps.random,
       network: deps.network,
       ...(deps.chainId ? { chainId: deps.chainId } : {}),
+      ...(deps.isolatedCounterReads !== undefined
+        ? { isolatedCounterReads: deps.isolatedCounterReads }
+        : {}),
       emit: (e) => {
         for (const l of this.#listeners) {
           try {
@@ -521,17 +533,9 @@ export class Engine {
       const roundStart = clock.now();
       try {
         const id = this.#current();
-        const tally = newTally();
-        const due = await readCountersAndRequests(this.#ctx, id.address, tally, { signal });
-        if (tally.requests > 0 || tally.junkSkipped > 0 || due.length === 0) {
-          this.#ctx.emit({ type: 'sync', report: { ...tally } });
-        }
-        for (const read of roundSchedule(due, period, this.#ctx.random)) {
-          await sleepUntil(clock, roundStart + read.offsetMs, signal);
-          const t = newTally();
-          await readContactBox(this.#ctx, id.address, read.contact, t, { signal });
-          this.#ctx.emit({ type: 'sync', report: t });
-        }
+        if (this.#ctx.isolatedCounterReads)
+          await this.#isolatedRound(id.address, roundStart, period, signal);
+        else await this.#batchedRound(id.address, roundStart, period, signal);
         await advanceFinality(this.#ctx);
         await this.#rotateIfDue();
       } catch (e) {
@@ -539,6 +543,60 @@ export class Engine {
         this.#ctx.emit({ type: 'error', error: e instanceof Error ? e : new Error(String(e)) });
       }
       if (!(await sleepUntil(clock, roundStart + period, signal))) break;
+    }
+  }
+
+  /**
+   * One round with batched counters: one call for everyone at the start of
+   * the round, then each box with new entries at its own random offset.
+   */
+  async #batchedRound(
+    address: string,
+    roundStart: number,
+    period: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const tally = newTally();
+    const due = await readCountersAndRequests(this.#ctx, address, tally, { signal });
+    if (tally.requests > 0 || tally.junkSkipped > 0 || due.length === 0) {
+      this.#ctx.emit({ type: 'sync', report: { ...tally } });
+    }
+    for (const read of roundSchedule(due, period, this.#ctx.random)) {
+      await sleepUntil(this.#ctx.clock, roundStart + read.offsetMs, signal);
+      const t = newTally();
+      await readContactBox(this.#ctx, address, read.contact, t, { signal });
+      this.#ctx.emit({ type: 'sync', report: t });
+    }
+  }
+
+  /**
+   * One round with isolated counters: every contact, and our request box,
+   * at its own random offset; at that moment its counter is read (in its
+   * own isolation group) and, if there is something new, its box.
+   */
+  async #isolatedRound(
+    address: string,
+    roundStart: number,
+    period: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const targets: (string | null)[] = [
+      null,
+      ...contactsOf(this.#db, address).map((c) => c.address),
+    ];
+    for (const slot of roundSchedule(targets, period, this.#ctx.random)) {
+      if (!(await sleepUntil(this.#ctx.clock, roundStart + slot.offsetMs, signal))) return;
+      const t = newTally();
+      if (slot.contact === null) {
+        await readOwnRequests(this.#ctx, address, t);
+      } else {
+        const due = await readCountersAndRequests(this.#ctx, address, t, {
+          signal,
+          only: [slot.contact],
+        });
+        for (const d of due) await readContactBox(this.#ctx, address, d, t, { signal });
+      }
+      this.#ctx.emit({ type: 'sync', report: t });
     }
   }
 

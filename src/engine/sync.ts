@@ -1,8 +1,12 @@
 /**
  * Sync: reads what is new for one identity (docs/engine.md, "Sync").
  *
- * 1. One `getCounters` call for every contact and ourselves: an idle poll
- *    is this one small request.
+ * 1. Counters. By default (isolated counter reads) one small `getCounters`
+ *    call per contact, in that contact's isolation group, and one for our
+ *    own request counter in the `requests` group: no request names more
+ *    than one contact, so a node (or a Tor exit) never sees the contact list
+ *    in one piece. An idle poll is one small request per contact, plus one.
+ *    With `isolatedCounterReads: false`, one batched call for everyone.
  * 2. Our request box from its cursor: each request is opened, its sender's
  *    bundle fetched and verified, the proof checked; junk and requests from
  *    blocked senders are skipped. A request from an existing contact whose
@@ -20,6 +24,7 @@
  * meanwhile is never overwritten.
  */
 
+import type { BoxCounters } from '../ports/chain.js';
 import {
   createConversation,
   decryptEntry,
@@ -247,10 +252,7 @@ export async function readCountersAndRequests(
   if (!id) return [];
   let contacts = contactsOf(db, address);
   if (opts.only) contacts = contacts.filter((c) => opts.only!.includes(c.address));
-  const counters = await ctx.chain.getCounters(
-    [address, ...contacts.map((c) => c.address)],
-    'directory',
-  );
+  const counters = await readCounters(ctx, address, contacts, opts.only !== undefined);
   const own = counters.get(address);
   if (own && own.requests > id.requestCursor && !opts.only) {
     await readRequests(ctx, id, own.requests, tally);
@@ -262,6 +264,43 @@ export async function readCountersAndRequests(
     if (fresh && posts > fresh.cursor) due.push({ contact: c.address, posts });
   }
   return due;
+}
+
+/**
+ * The counters step 1 needs: ours (unless only some contacts are synced)
+ * and each contact's, batched or one isolation group at a time.
+ */
+async function readCounters(
+  ctx: EngineContext,
+  address: string,
+  contacts: readonly ContactRecord[],
+  contactsOnly: boolean,
+): Promise<Map<string, BoxCounters>> {
+  if (!ctx.isolatedCounterReads) {
+    return ctx.chain.getCounters([address, ...contacts.map((c) => c.address)], 'directory');
+  }
+  const counters = new Map<string, BoxCounters>();
+  if (!contactsOnly) {
+    const own = (await ctx.chain.getCounters([address], 'requests')).get(address);
+    if (own) counters.set(address, own);
+  }
+  for (const c of contacts) {
+    const got = (await ctx.chain.getCounters([c.address], `contact:${c.address}`)).get(c.address);
+    if (got) counters.set(c.address, got);
+  }
+  return counters;
+}
+
+/** Step 2 alone: our request counter (group `requests`), then any new requests. */
+export async function readOwnRequests(
+  ctx: EngineContext,
+  address: string,
+  tally: Tally,
+): Promise<void> {
+  const id = getIdentity(ctx.store.db, address);
+  if (!id) return;
+  const own = (await ctx.chain.getCounters([address], 'requests')).get(address);
+  if (own && own.requests > id.requestCursor) await readRequests(ctx, id, own.requests, tally);
 }
 
 /** Step 3 for one contact: its box from the cursor up to `posts`. */

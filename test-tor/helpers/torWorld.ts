@@ -129,7 +129,10 @@ export class TorWorld {
   }
 
   /** A new profile with one identity, funded and registered (through Tor unless told otherwise). */
-  async party(name: string, opts: { viaTor?: boolean } = {}): Promise<TorParty> {
+  async party(
+    name: string,
+    opts: { viaTor?: boolean; isolatedCounterReads?: boolean } = {},
+  ): Promise<TorParty> {
     const viaTor = opts.viaTor ?? true;
     const home = join(this.dir, `${name}-${randomBytes(4).toString('hex')}`);
     const store = createProfile({
@@ -145,6 +148,9 @@ export class TorWorld {
       clock: systemClock,
       random: systemRandom,
       network: 'sandbox',
+      ...(opts.isolatedCounterReads !== undefined
+        ? { isolatedCounterReads: opts.isolatedCounterReads }
+        : {}),
     });
     const id = await engine.createIdentity({ name });
     await this.fund(id.address);

@@ -66,7 +66,13 @@ export class World {
   /** A new profile with one identity, funded and (unless told otherwise) registered. */
   async party(
     name: string,
-    opts: { secretKey?: string; publish?: boolean; rpcUrl?: string; home?: string } = {},
+    opts: {
+      secretKey?: string;
+      publish?: boolean;
+      rpcUrl?: string;
+      home?: string;
+      isolatedCounterReads?: boolean;
+    } = {},
   ): Promise<Party> {
     const home = opts.home ?? join(this.dir, `${name}-${randomBytes(4).toString('hex')}`);
     const store = createProfile({
@@ -82,6 +88,9 @@ export class World {
       clock: systemClock,
       random: systemRandom,
       network: 'sandbox',
+      ...(opts.isolatedCounterReads !== undefined
+        ? { isolatedCounterReads: opts.isolatedCounterReads }
+        : {}),
     });
     const id = await engine.createIdentity({
       name,

@@ -56,6 +56,8 @@ export interface ProxiedRequest {
   /** The client's source port (to match against a SOCKS relay's outgoing ports). */
   readonly remotePort: number;
   readonly action: FaultAction | 'pass';
+  /** The request body as received ('' for GET). */
+  readonly body: string;
 }
 
 export interface FaultProxy {
@@ -106,7 +108,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     );
     if (rule && rule.times !== undefined) rule.times--;
     const action = rule?.action ?? 'pass';
-    requests.push({ method, path, remotePort: req.socket.remotePort ?? 0, action });
+    requests.push({ method, path, remotePort: req.socket.remotePort ?? 0, action, body });
     switch (action) {
       case 'hang':
         return;
