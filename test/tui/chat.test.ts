@@ -5,8 +5,9 @@
  * adds Bob and writes to him. Bob, already set up with `mizu init`, sees
  * her request in his chat, accepts it, reads her message, and answers; the
  * answer appears on Alice's screen, her message's delivery state moves on.
- * Alice's next run asks for her passphrase, refuses a wrong one, and opens
- * the conversation where it was.
+ * Alice's next run asks for her passphrase, refuses a wrong one, shows Bob's
+ * newest message as unread beside his name, and opens the conversation where
+ * it was.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -48,12 +49,14 @@ describe('mizu chat in a terminal', {
 
   it('first run, add a contact, a request accepted, messages both ways', async () => {
     const bobHome = join(dir, 'bob');
-    const bobInit = mizu(
-      ['--home', bobHome, '--network', sandbox.url, '--json', 'init', '--name', 'bob'],
-      {
-        MIZU_PASSPHRASE: 'bob passphrase',
-      },
-    );
+    const init = (home: string, name: string) =>
+      mizu(['--home', home, '--network', sandbox.url, '--json', 'init', '--name', name], {
+        MIZU_PASSPHRASE: `${name} passphrase`,
+      });
+    const address = async (r: ReturnType<typeof init>) =>
+      json<{ identity: { address: string } }>(await r).identity.address;
+    const bobInit = init(bobHome, 'bob');
+    const annInit = init(join(dir, 'ann'), 'ann');
 
     // Alice: the first-run flow, typed.
     const alice = await chat(join(dir, 'alice'), {});
@@ -73,14 +76,20 @@ describe('mizu chat in a terminal', {
     assert.match(first, /none yet \(\^N\)/);
     assert.doesNotMatch(first, /alice passphrase/);
 
-    const bobAddress = json<{ identity: { address: string } }>(await bobInit).identity.address;
+    const [bobAddress, annAddress] = [await address(bobInit), await address(annInit)];
 
-    // Alice adds Bob and writes to him.
-    await alice.pressUntil('C-n', 'Address:');
-    await alice.type(bobAddress);
-    await alice.press('Enter');
-    await alice.type('Bob');
-    await alice.press('Enter');
+    // Alice adds Ann and Bob (contacts are listed by name), and writes to Bob.
+    for (const [who, at] of [
+      ['Ann', annAddress],
+      ['Bob', bobAddress],
+    ]) {
+      await alice.pressUntil('C-n', 'Address:');
+      await alice.type(at!);
+      await alice.press('Enter');
+      await alice.type(who!);
+      await alice.press('Enter');
+      await alice.waitFor(`› ${who}`);
+    }
     await alice.waitFor('› Bob');
     await alice.type('Hello Bob, this is Alice');
     // The compose line shows the message's size and its estimated cost.
@@ -129,7 +138,13 @@ describe('mizu chat in a terminal', {
     await again.waitFor('Wrong passphrase', 20_000);
     await again.type('alice passphrase');
     await again.press('Enter');
-    await again.waitFor('Bob: Are you still there?', 30_000);
+    // Ann, first by name, is shown; Bob's new message waits as unread beside his name.
+    const unread = await again.waitFor(/ {2}Bob \(1\)/, 30_000);
+    assert.match(unread, /› Ann/);
+    await again.press('Down');
+    await again.waitFor('Bob: Are you still there?');
     assert.match(await again.screen(), /me: Hello Bob, this is Alice ✓✓ final/);
+    // Read now: the count goes.
+    await again.waitFor(/› Bob(?! \()/);
   });
 });
