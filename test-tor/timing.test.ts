@@ -237,4 +237,75 @@ describe('timing: the live loop through Tor, as the node sees it', () => {
       'delays spread over the interval',
     );
   });
+  it('isolated counter reads (the default): each contact at its own random offset, no batched call', async (t) => {
+    // Dora follows the same contacts with the default engine: every round,
+    // each contact's counter (and box, if it has news) is read in its own
+    // group at its own offset, and her request counter at another. Rounds
+    // start at t0 + kP (the loop sleeps until each round's end), so the
+    // offset of a read is its time since t0, modulo P: a shift by Tor's
+    // delay, independent of the drawn offset, keeps a uniform offset
+    // uniform modulo P.
+    const dora = await world.party('dora');
+    for (const c of contacts) await dora.engine.addContact(c.address, c.name);
+    await dora.engine.sync();
+    const groups = new Map<string, IsolationGroup>(
+      (
+        [
+          'directory',
+          'requests',
+          'writes',
+          ...contacts.map((c) => `contact:${c.address}` as const),
+        ] as const
+      ).map((g) => [dora.username(g)!, g]),
+    );
+    const mark = world.control.streams.length;
+    const signal = new AbortController();
+    const t0 = Date.now();
+    const running = dora.engine.run({ pollPeriodMs: PERIOD_MS, signal: signal.signal });
+    await new Promise((r) => setTimeout(r, ROUNDS * PERIOD_MS + 1500));
+    signal.abort();
+    await running;
+    const streams = world
+      .nodeStreams(mark)
+      .filter((s) => groups.has(s.username ?? ''))
+      .map((s) => ({ group: groups.get(s.username!)!, at: s.receivedAt - t0 }));
+    assert.ok(
+      !streams.some((s) => s.group === 'directory'),
+      'no lookup or batched counters call during the loop',
+    );
+    // The first stream of each contact in each round window.
+    const offsets: number[] = [];
+    const perRound: number[][] = [];
+    for (let k = 0; k < ROUNDS; k++) {
+      const round: number[] = [];
+      for (const c of contacts) {
+        const first = streams.find(
+          (s) =>
+            s.group === `contact:${c.address}` &&
+            s.at >= k * PERIOD_MS &&
+            s.at < (k + 1) * PERIOD_MS + SLACK_MS,
+        );
+        assert.ok(first, `${c.name}: read in round ${k}`);
+        round.push((first.at - k * PERIOD_MS) % PERIOD_MS);
+      }
+      perRound.push(round);
+      offsets.push(...round);
+    }
+    assert.ok(
+      streams.some((s) => s.group === 'requests'),
+      'the request counter read in its own group',
+    );
+    for (const r of perRound) {
+      const spread = Math.max(...r) - Math.min(...r);
+      assert.ok(spread > PERIOD_MS / 6, `a round spread over ${spread} ms only: a burst`);
+    }
+    const d = ksUniform(offsets, 0, PERIOD_MS);
+    const crit = ksCritical(offsets.length, ALPHA);
+    t.diagnostic(
+      `isolated reads: n = ${offsets.length} in ${ROUNDS} rounds; offsets p5/p50/p95 = ` +
+        `${percentile(offsets, 5)}/${percentile(offsets, 50)}/${percentile(offsets, 95)} ms; ` +
+        `KS D = ${d.toFixed(3)} (critical ${crit.toFixed(3)})`,
+    );
+    assert.ok(d < crit, `KS distance ${d.toFixed(3)} ≥ ${crit.toFixed(3)}: not uniform`);
+  });
 });
