@@ -6,8 +6,8 @@
  * her request in his chat, accepts it, reads her message, and answers; the
  * answer appears on Alice's screen, her message's delivery state moves on.
  * Alice's next run asks for her passphrase, refuses a wrong one, shows Bob's
- * newest message as unread beside his name, and opens the conversation where
- * it was.
+ * newest message as unread beside his name, opens the conversation where it
+ * was, and blocks a request from Cy, a stranger (sent from the command line).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -57,6 +57,8 @@ describe('mizu chat in a terminal', {
       json<{ identity: { address: string } }>(await r).identity.address;
     const bobInit = init(bobHome, 'bob');
     const annInit = init(join(dir, 'ann'), 'ann');
+    const cyHome = join(dir, 'cy');
+    const cyInit = init(cyHome, 'cy');
 
     // Alice: the first-run flow, typed.
     const alice = await chat(join(dir, 'alice'), {});
@@ -130,6 +132,16 @@ describe('mizu chat in a terminal', {
     await bob.pressUntil('Escape', 'Alice not verified (^K)');
     await bob.type('Are you still there?');
     await bob.press('Enter');
+    // Meanwhile Cy, a stranger, writes to Alice: a request.
+    const cy = { MIZU_PASSPHRASE: 'cy passphrase' };
+    const aliceAddress = json<{ address: string }>(
+      await mizu(['--home', join(dir, 'alice'), 'whoami', '--json'], {
+        MIZU_PASSPHRASE: 'alice passphrase',
+      }),
+    ).address;
+    const cyAddress = await address(cyInit);
+    assert.equal((await mizu(['--home', cyHome, 'contact', 'add', aliceAddress], cy)).code, 0);
+    assert.equal((await mizu(['--home', cyHome, 'send', aliceAddress, 'Hi, Cy here'], cy)).code, 0);
     await bob.waitFor(/me: Are you still there\? ✓/, 30_000);
     const again = await chat(join(dir, 'alice'), {});
     await again.waitFor('Passphrase:', 30_000);
@@ -146,5 +158,12 @@ describe('mizu chat in a terminal', {
     assert.match(await again.screen(), /me: Hello Bob, this is Alice ✓✓ final/);
     // Read now: the count goes.
     await again.waitFor(/› Bob(?! \()/);
+    // Cy's request: Alice blocks it from the requests panel.
+    await again.waitFor('Requests (1)', 30_000);
+    await again.press('Tab');
+    await again.waitFor(new RegExp(`› ${cyAddress}`));
+    await again.press('b');
+    await again.waitFor(`Blocked ${cyAddress}`);
+    assert.doesNotMatch(await again.screen(), /Requests \(1\)/);
   });
 });
