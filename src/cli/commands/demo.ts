@@ -83,7 +83,8 @@ export function demoCommand(program: Command): void {
       };
       const [alice, bob] = await timed(
         'Two profiles with one identity each (Alice, Bob)',
-        () => Promise.all([profile('alice'), profile('bob')]),
+        // One after the other: the first may have to start the sandbox.
+        async () => [await profile('alice'), await profile('bob')] as const,
         undefined,
         ([a, b]) => `${a.engine.current().address}, ${b.engine.current().address}`,
       );
