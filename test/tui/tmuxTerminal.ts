@@ -5,6 +5,7 @@
  * with capture-pane, as a person would see it.
  */
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -99,7 +100,13 @@ export class TmuxTerminal {
     }
   }
 
+  /** Ends the terminal's tmux server and removes its socket file (tmux leaves it behind). */
   async kill(): Promise<void> {
+    const path = await this.tmux('display-message', '-p', '#{socket_path}').then(
+      (r) => r.stdout.trim(),
+      () => '',
+    );
     await this.tmux('kill-server').catch(() => undefined);
+    if (path) rmSync(path, { force: true });
   }
 }
