@@ -226,7 +226,9 @@ function figuresOf(run: BenchRun): Figure[] {
 }
 
 function machineSection(m: Machine): string[] {
-  const busy = Math.max(...m.loadBefore, ...m.loadAfter) > m.cores * 0.5;
+  // The 1-minute averages: the 5- and 15-minute ones still remember work
+  // that ended before the run.
+  const busy = Math.max(m.loadBefore[0] ?? 0, m.loadAfter[0] ?? 0) > m.cores * 0.5;
   return [
     `Generated ${m.date} by \`npm run bench\` (\`tsx bench/run.ts\`), which runs each benchmark ` +
       'in its own Node process, one after the other.',
@@ -239,7 +241,7 @@ function machineSection(m: Machine): string[] {
       ? '**Other processes were running** during these runs (the machine is shared with other ' +
         'jobs): timings (µs, posts per second, latencies) are pessimistic and noisy. On-chain ' +
         'costs (bytes, mutez, gas) are deterministic and do not depend on the load.'
-      : 'The machine was otherwise idle during these runs (load average below half the cores).',
+      : 'The machine was otherwise idle during these runs (1-minute load average below half the cores).',
   ];
 }
 
