@@ -37,9 +37,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createChain, type MizuChain } from '../src/adapters/chain/index.js';
+import { systemClock } from '../src/adapters/systemClock.js';
 import { systemRandom } from '../src/adapters/systemRandom.js';
 import { Engine, MIGRATIONS } from '../src/engine/index.js';
-import type { Clock } from '../src/ports/clock.js';
 import { type Sandbox, startSandbox } from '../src/sandbox/server.js';
 import { createProfile, type Store, TEST_KDF } from '../src/store/index.js';
 
@@ -69,22 +69,7 @@ const CONFIGS = [
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-const clock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        clearTimeout(t);
-        reject(signal?.reason);
-      };
-      const t = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
+const clock = systemClock;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const uniform = () => Buffer.from(systemRandom(4)).readUInt32BE(0) / 2 ** 32;
 

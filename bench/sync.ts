@@ -29,10 +29,10 @@ import { LocalForger } from '@taquito/local-forging';
 import { InMemorySigner } from '@taquito/signer';
 import { b58Encode, PrefixV2 } from '@taquito/utils';
 import { createChain } from '../src/adapters/chain/index.js';
+import { systemClock } from '../src/adapters/systemClock.js';
 import { systemRandom } from '../src/adapters/systemRandom.js';
 import { Engine, MIGRATIONS } from '../src/engine/index.js';
 import { decodeIdentityKeys } from '../src/engine/keysCodec.js';
-import type { Clock } from '../src/ports/clock.js';
 import {
   type Conversation,
   createConversation,
@@ -55,10 +55,7 @@ const MINE = numArg('--mine', 100);
 const CONTACTS = numArg('--contacts', 50);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-const clock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-};
+const clock = systemClock;
 
 const dir = mkdtempSync(join(tmpdir(), 'mizu-bench-sync-'));
 const sandbox = await startSandbox({ port: 0, blockTime: 0 });

@@ -34,10 +34,10 @@ import { join } from 'node:path';
 import { LocalForger } from '@taquito/local-forging';
 import { InMemorySigner } from '@taquito/signer';
 import { createChain } from '../src/adapters/chain/index.js';
+import { systemClock } from '../src/adapters/systemClock.js';
 import { systemRandom } from '../src/adapters/systemRandom.js';
 import { Engine, MIGRATIONS } from '../src/engine/index.js';
 import { decodeIdentityKeys } from '../src/engine/keysCodec.js';
-import type { Clock } from '../src/ports/clock.js';
 import {
   type Conversation,
   createConversation,
@@ -64,10 +64,7 @@ if (![STEP, HISTORY, ...SIZES].every((n) => Number.isInteger(n) && n > 0))
 if (!SHARES.every((s) => s >= 0 && s <= 1)) throw new Error('--shares take numbers in [0, 1]');
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-const clock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-};
+const clock = systemClock;
 
 const dir = mkdtempSync(join(tmpdir(), 'mizu-bench-sync-scaling-'));
 const sandbox = await startSandbox({ port: 0, blockTime: 0 });

@@ -11,7 +11,9 @@
  * and is not kept; secret keys given to `init`/`identity create` go straight
  * to the engine. Neither appears in output or errors.
  */
+
 import { createChain, type MizuChain } from '../adapters/chain/index.js';
+import { systemClock } from '../adapters/systemClock.js';
 import { systemRandom } from '../adapters/systemRandom.js';
 import { Engine, MIGRATIONS } from '../engine/index.js';
 import type { Clock } from '../ports/clock.js';
@@ -34,22 +36,7 @@ const NETWORK_KEY = 'cli.network';
 /** How often to look for new blocks on a sandbox (the adapter's default, 1 s, is for real networks). */
 const SANDBOX_POLL_MS = 200;
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const t = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(t);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
+export { systemClock };
 
 export interface MizuContext {
   readonly home: string;

@@ -25,10 +25,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createChain, type MizuChain } from '../../src/adapters/chain/index.js';
 import { IsolationCredentials } from '../../src/adapters/chain/socks.js';
+import { systemClock } from '../../src/adapters/systemClock.js';
 import { systemRandom } from '../../src/adapters/systemRandom.js';
 import { Engine, MIGRATIONS } from '../../src/engine/index.js';
 import type { IsolationGroup } from '../../src/ports/chain.js';
-import type { Clock } from '../../src/ports/clock.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { createProfile, type Store, TEST_KDF } from '../../src/store/index.js';
 import { seededRandom } from '../../test/helpers/fixtures.js';
@@ -40,22 +40,7 @@ import { type TorEnv, torEnv } from './torEnv.js';
 export const TEST_DOMAIN = 'mizu-tor.test';
 const PASSPHRASE = 'tor test passphrase';
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        clearTimeout(t);
-        reject(signal?.reason);
-      };
-      const t = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
+export { systemClock };
 
 export interface TorParty {
   readonly name: string;

@@ -4,23 +4,8 @@
  * profiles' passphrase.
  */
 
-import type { Clock } from '../../src/ports/clock.js';
+import { systemClock } from '../../src/adapters/systemClock.js';
 
 export const PASSPHRASE = 'correct horse battery staple (test)';
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        clearTimeout(t);
-        reject(signal?.reason);
-      };
-      const t = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
+export { systemClock };
