@@ -29,14 +29,8 @@ import {
 } from './backupFormat.js';
 import { openEncryptedPlainJournal, rekey } from './connection.js';
 import { StoreError } from './errors.js';
-import {
-  createEmptyPrivateFile,
-  makePrivateDir,
-  randomSuffix,
-  replaceFile,
-  writeNewFile,
-} from './files.js';
-import { databasePath, profileExists, profilePath } from './home.js';
+import { createEmptyPrivateFile, randomSuffix, replaceFile, writeNewFile } from './files.js';
+import { databasePath, profileExists } from './home.js';
 import {
   DEFAULT_KDF,
   deriveKey,
@@ -46,9 +40,14 @@ import {
   wipe,
 } from './kdf.js';
 import { checkMigrations, type Migration } from './migrations.js';
-import { encodeProfileFile, type ProfileFile } from './profileFile.js';
 import { sodium } from './sodium.js';
-import { openKeyed, removeProfileFiles, type Store, storeInternals } from './store.js';
+import {
+  openKeyed,
+  removeProfileFiles,
+  type Store,
+  startProfile,
+  storeInternals,
+} from './store.js';
 
 /**
  * Writes an encrypted backup of the whole profile to `file` (replaced
@@ -167,16 +166,7 @@ function installProfile(
   kdf: KdfParams,
   migrations: readonly Migration[],
 ): Store {
-  makePrivateDir(home);
-  const profile: ProfileFile = { salt: randomSalt(), kdf };
-  try {
-    writeNewFile(profilePath(home), encodeProfileFile(profile));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new StoreError('exists', `A profile already exists in ${home}`);
-    }
-    throw e;
-  }
+  const profile = startProfile(home, kdf);
   let newKey: Buffer | undefined;
   let wroteDatabase = false;
   try {

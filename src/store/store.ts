@@ -82,6 +82,24 @@ export function makeStore(
   return store;
 }
 
+/**
+ * Makes the profile directory and writes a new profile.json with a fresh
+ * salt; 'exists' if another profile got there first.
+ */
+export function startProfile(home: string, kdf: KdfParams): ProfileFile {
+  makePrivateDir(home);
+  const profile: ProfileFile = { salt: randomSalt(), kdf };
+  try {
+    writeNewFile(profilePath(home), encodeProfileFile(profile));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new StoreError('exists', `A profile already exists in ${home}`);
+    }
+    throw e;
+  }
+  return profile;
+}
+
 /** Creates a new profile in `home` (made 0700) and opens it; 'exists' if one is there. */
 export function createProfile(opts: {
   home: string;
@@ -97,16 +115,7 @@ export function createProfile(opts: {
   if (profileExists(home)) {
     throw new StoreError('exists', `A profile already exists in ${home}`);
   }
-  makePrivateDir(home);
-  const profile: ProfileFile = { salt: randomSalt(), kdf };
-  try {
-    writeNewFile(profilePath(home), encodeProfileFile(profile));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new StoreError('exists', `A profile already exists in ${home}`);
-    }
-    throw e;
-  }
+  const profile = startProfile(home, kdf);
   let key: Buffer | undefined;
   let createdDatabase = false;
   try {
