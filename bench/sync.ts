@@ -21,8 +21,6 @@
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalForger } from '@taquito/local-forging';
@@ -43,6 +41,7 @@ import {
 } from '../src/protocol/index.js';
 import { startSandbox } from '../src/sandbox/server.js';
 import { createProfile, TEST_KDF } from '../src/store/index.js';
+import { startCountingProxy } from './countingProxy.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -61,37 +60,9 @@ const dir = mkdtempSync(join(tmpdir(), 'mizu-bench-sync-'));
 const sandbox = await startSandbox({ port: 0, blockTime: 0 });
 const baker = setInterval(() => sandbox.bake(), 20);
 
-/** An HTTP proxy in front of the sandbox that counts requests and response bytes. */
-const counts = { requests: 0, bytes: 0 };
-const target = new URL(sandbox.url);
-const proxy = createServer((req, res) => {
-  counts.requests++;
-  const up = httpRequest(
-    {
-      host: target.hostname,
-      port: target.port,
-      path: req.url,
-      method: req.method,
-      headers: req.headers,
-    },
-    (r) => {
-      const headerBytes = Object.entries(r.headers).reduce(
-        (n, [k, v]) => n + k.length + String(v).length + 4,
-        16,
-      );
-      counts.bytes += headerBytes;
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.on('data', (d: Buffer) => {
-        counts.bytes += d.length;
-        res.write(d);
-      });
-      r.on('end', () => res.end());
-    },
-  );
-  req.pipe(up);
-});
-await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+const proxy = await startCountingProxy(sandbox.url, { countHeaderBytes: true });
+const { counts } = proxy;
+const proxyUrl = proxy.url;
 
 async function fund(address: string): Promise<void> {
   const r = await fetch(`${sandbox.url}/mizu/faucet`, {

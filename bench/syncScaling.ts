@@ -27,8 +27,6 @@
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalForger } from '@taquito/local-forging';
@@ -47,6 +45,7 @@ import {
 } from '../src/protocol/index.js';
 import { startSandbox } from '../src/sandbox/server.js';
 import { createProfile, TEST_KDF } from '../src/store/index.js';
+import { startCountingProxy } from './countingProxy.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -69,32 +68,9 @@ const clock = systemClock;
 const dir = mkdtempSync(join(tmpdir(), 'mizu-bench-sync-scaling-'));
 const sandbox = await startSandbox({ port: 0, blockTime: 0 });
 
-/** An HTTP proxy in front of the sandbox that counts requests and response bytes. */
-const counts = { requests: 0, bytes: 0 };
-const target = new URL(sandbox.url);
-const proxy = createServer((req, res) => {
-  counts.requests++;
-  const up = httpRequest(
-    {
-      host: target.hostname,
-      port: target.port,
-      path: req.url,
-      method: req.method,
-      headers: req.headers,
-    },
-    (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.on('data', (d: Buffer) => {
-        counts.bytes += d.length;
-        res.write(d);
-      });
-      r.on('end', () => res.end());
-    },
-  );
-  req.pipe(up);
-});
-await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+const proxy = await startCountingProxy(sandbox.url);
+const { counts } = proxy;
+const proxyUrl = proxy.url;
 
 async function party(name: string, url = sandbox.url) {
   const store = createProfile({
