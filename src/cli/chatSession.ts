@@ -4,7 +4,7 @@
  * engine's background loop (reads in rounds, outbox flushed after a random
  * write jitter as soon as it holds something, prekey rotation).
  */
-import type { EngineEvent, MessageInfo } from '../engine/index.js';
+import type { ContactInfo, EngineEvent, MessageInfo } from '../engine/index.js';
 import type { OperationCost } from '../ports/chain.js';
 import type { ChatMessage, ChatSession, ChatSnapshot } from '../tui/chatModel.js';
 import type { MizuContext } from './context.js';
@@ -20,6 +20,17 @@ function chatMessage(m: MessageInfo): ChatMessage {
     time: m.time,
     ...(m.state ? { state: m.state } : {}),
     ...(m.level !== null ? { level: m.level } : {}),
+  };
+}
+
+/** A contact just added or accepted, as the chat's contact list shows it. */
+function newContactRow(c: ContactInfo) {
+  return {
+    address: c.address,
+    name: c.name,
+    unread: 0,
+    verified: c.verified,
+    bundleChanged: c.bundleChanged,
   };
 }
 
@@ -140,24 +151,12 @@ export function chatSession(ctx: MizuContext, opts: { pollPeriodMs: number }): C
     async addContact(address, name) {
       const c = await engine.addContact(address, name);
       changed();
-      return {
-        address: c.address,
-        name: c.name,
-        unread: 0,
-        verified: c.verified,
-        bundleChanged: c.bundleChanged,
-      };
+      return newContactRow(c);
     },
     async acceptRequest(address, name) {
       const c = await engine.acceptRequest(address, name);
       changed();
-      return {
-        address: c.address,
-        name: c.name,
-        unread: 0,
-        verified: c.verified,
-        bundleChanged: c.bundleChanged,
-      };
+      return newContactRow(c);
     },
     ignoreRequest(address) {
       engine.ignoreRequest(address);
