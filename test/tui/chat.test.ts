@@ -32,7 +32,8 @@ describe('mizu chat in a terminal', {
   const chat = async (home: string, env: Record<string, string>) => {
     const t = await TmuxTerminal.start(
       [process.execPath, MIZU_BIN, '--home', home, '--network', sandbox.url, 'chat'],
-      { env: { MIZU_INSECURE_TEST_KDF: '1', ...env }, cols: 110, rows: 30 },
+      // CI=true as in CI runs: the chat must render in a terminal all the same.
+      { env: { MIZU_INSECURE_TEST_KDF: '1', CI: 'true', ...env }, cols: 110, rows: 30 },
     );
     terminals.push(t);
     return t;

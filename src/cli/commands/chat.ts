@@ -83,6 +83,11 @@ export function chatCommand(program: Command): void {
         return chatSession(ctx, { pollPeriodMs: pollMs(ctx.sandboxRpc !== null) });
       },
     };
+    // Ink renders nothing until exit when it believes it runs under CI (the
+    // is-in-ci package reads CI and CONTINUOUS_INTEGRATION when Ink loads).
+    // Both ends are terminals here, checked above: a person is looking.
+    delete process.env.CI;
+    delete process.env.CONTINUOUS_INTEGRATION;
     // Ink and React load only here: other commands start faster without them.
     const [{ render }, { createElement }, { App }] = await Promise.all([
       import('ink'),
