@@ -12,7 +12,7 @@
  *    blocked senders are skipped. A request from an existing contact whose
  *    postal index is before that contact's cursor moves the cursor back
  *    (re-reading is safe: copies are duplicates).
- * 3. Each contact's postal box from its cursor, 100 entries per view call.
+ * 3. Each contact's postal box from its cursor, 128 entries per view call.
  *    Each entry is tried on the conversation (a copy: the protocol never
  *    mutates its input); a message for us is committed together with the
  *    new conversation state and the cursor in one transaction. Foreign
@@ -48,7 +48,8 @@ import { getMessage, insertMessage } from './messageStore.js';
 import { insertRequest, isBlocked, requestInfo } from './requestStore.js';
 import type { SyncProgress, SyncReport } from './types.js';
 
-export const PAGE = 100;
+/** Entries read per page: one view call (the contract's range bound, docs/contract.md). */
+export const PAGE = 128;
 
 export interface SyncOptions {
   readonly onProgress?: (p: SyncProgress) => void;

@@ -97,7 +97,7 @@ export interface ChainReader {
     addresses: readonly string[],
     group: IsolationGroup,
   ): Promise<Map<string, BoxCounters>>;
-  /** Entries `from … from+count-1` of a postal box (≤ 100 per view call; fewer past the end). */
+  /** Entries `from … from+count-1` of a postal box (≤ 128 per view call; fewer past the end). */
   getPostal(owner: string, from: number, count: number, group: IsolationGroup): Promise<BoxEntry[]>;
   /** Same, for a request box. */
   getRequests(

@@ -178,10 +178,10 @@ describe('chain adapter on the sandbox', { timeout: 120_000 }, () => {
     await aliceWriter.waitForInclusion(back);
   });
 
-  it('splits ranges over 100 entries and counters over 200 addresses', async () => {
-    // 13 posts of 8: 104 more entries (107 in all); injections queue behind each other.
+  it('splits ranges over 128 entries and counters over 200 addresses', async () => {
+    // 17 posts of 8: 136 more entries (139 in all); injections queue behind each other.
     const ops = [];
-    for (let p = 0; p < 13; p++)
+    for (let p = 0; p < 17; p++)
       ops.push(
         await aliceWriter.inject({
           kind: 'post',
@@ -190,20 +190,20 @@ describe('chain adapter on the sandbox', { timeout: 120_000 }, () => {
       );
     await aliceWriter.waitForInclusion(ops[ops.length - 1]!);
     const all = await chain.getPostal(alice.address, 0, 1000, 'directory');
-    assert.equal(all.length, 107);
+    assert.equal(all.length, 139);
     assert.deepEqual(
       all.map((e) => e.index),
-      Array.from({ length: 107 }, (_, i) => i),
+      Array.from({ length: 139 }, (_, i) => i),
     );
-    assert.deepEqual(all[106]!.bytes, bytes(13, 103));
-    const some = await chain.getPostal(alice.address, 95, 10, 'directory');
+    assert.deepEqual(all[138]!.bytes, bytes(17, 135));
+    const some = await chain.getPostal(alice.address, 123, 10, 'directory');
     assert.deepEqual(
       some.map((e) => e.index),
-      [95, 96, 97, 98, 99, 100, 101, 102, 103, 104],
+      [123, 124, 125, 126, 127, 128, 129, 130, 131, 132],
     );
     const many = Array.from({ length: 450 }, (_, i) => (i === 333 ? alice.address : bob.address));
     const counters = await chain.getCounters(many, 'directory');
-    assert.equal(counters.get(alice.address)?.posts, 107);
+    assert.equal(counters.get(alice.address)?.posts, 139);
   });
 
   it('refuses a post by an unregistered account and a registration by an unfunded one', async () => {

@@ -299,18 +299,18 @@ describe('contract abuse: refused with the documented error, storage unchanged',
     );
   });
 
-  it('views: ranges over 100 entries and lists over 200 addresses', async () => {
+  it('views: ranges over 128 entries and lists over 200 addresses', async () => {
     const range = (owner: string, count: number) => ({
       prim: 'Pair',
       args: [str(owner), { int: '0' }, { int: String(count) }],
     });
-    await viewRefused('get_postal', range(alice.address, 101), 'MIZU_RANGE_TOO_LONG');
-    await viewRefused('get_requests', range(alice.address, 101), 'MIZU_RANGE_TOO_LONG');
+    await viewRefused('get_postal', range(alice.address, 129), 'MIZU_RANGE_TOO_LONG');
+    await viewRefused('get_requests', range(alice.address, 129), 'MIZU_RANGE_TOO_LONG');
     const postal = (await view(
       rpc,
       sandbox.contract,
       'get_postal',
-      range(alice.address, 100),
+      range(alice.address, 128),
     )) as unknown[];
     assert.ok(postal.length >= 2);
     const many = (n: number) => Array.from({ length: n }, (_, i) => str(parties[i % 3]!.address));

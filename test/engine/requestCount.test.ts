@@ -3,7 +3,7 @@
  * node. With isolated counter reads (the default) an idle poll is one small
  * view call per contact, each naming that contact only, plus one for our own
  * request counter; with batched reads it is one call whatever the number of
- * contacts. Reading new entries costs one view call per 100 entries.
+ * contacts. Reading new entries costs one view call per 128 entries.
  */
 
 import assert from 'node:assert/strict';
@@ -23,7 +23,7 @@ describe('engine: RPC requests per sync', () => {
     await world.close();
   });
 
-  it('batched counters: an idle poll is one request; new entries cost one view call per 100', async () => {
+  it('batched counters: an idle poll is one request; new entries cost one view call per 128', async () => {
     const bob = await world.party('bob', { rpcUrl: proxy.url, isolatedCounterReads: false });
     const others = [];
     for (let i = 0; i < 4; i++) others.push(await world.party(`c${i}`));
@@ -38,20 +38,20 @@ describe('engine: RPC requests per sync', () => {
       ['POST /chains/main/blocks/head/helpers/scripts/run_script_view'],
     );
 
-    // 105 entries in one contact's box, 3 of them for Bob.
+    // 135 entries in one contact's box, 3 of them for Bob.
     const alice = others[0]!;
     await alice.engine.addContact(bob.address, 'bob');
     const carol = others[1]!;
     await alice.engine.addContact(carol.address, 'carol');
-    for (let i = 0; i < 105; i++) {
-      await alice.engine.send(i % 50 === 0 ? 'bob' : 'carol', `m${i}`, { request: false });
+    for (let i = 0; i < 135; i++) {
+      await alice.engine.send(i % 60 === 0 ? 'bob' : 'carol', `m${i}`, { request: false });
     }
     await alice.engine.flushOutbox();
     proxy.requests.length = 0;
     const r = await bob.engine.sync();
     assert.equal(r.newMessages, 3);
-    assert.equal(r.entriesRead, 105);
-    assert.equal(proxy.requests.length, 1 + 2, 'counters, then two pages of at most 100');
+    assert.equal(r.entriesRead, 135);
+    assert.equal(proxy.requests.length, 1 + 2, 'counters, then two pages of at most 128');
   });
 
   it('isolated counters: one view call per contact, each naming only that contact', async () => {

@@ -125,6 +125,19 @@ export class MizuHarness {
     return r.readable;
   }
 
+  /** Gas units (rounded up) a view that applies consumes on the committed state. */
+  viewGas(name: string, input: string): number {
+    const r = runView({
+      script: this.script,
+      view: name,
+      input,
+      storage: this.storage,
+      context: this.context(MIZU_ADDRESS),
+    });
+    if (r.status !== 'applied') assert.fail(`view ${name} failed: ${JSON.stringify(r.error)}`);
+    return Math.ceil(Number(r.consumedMilligas) / 1000);
+  }
+
   viewError(name: string, input: string): Failed['error'] {
     const r = runView({
       script: this.script,

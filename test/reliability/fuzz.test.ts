@@ -141,7 +141,7 @@ describe('fuzz: junk entries and requests on chain, synced', {
     assert.equal(counters.get(bob.address)!.requests, requestCursor0.c + REQUESTS);
 
     const heap0 = heapAfterGc();
-    // Between progress reports: one page of 100 entries. The first interval also holds the
+    // Between progress reports: one page of 128 entries. The first interval also holds the
     // counters call and the whole request box, so it is reported apart.
     let lastPage = performance.now();
     let firstIntervalMs = -1;
@@ -182,7 +182,7 @@ describe('fuzz: junk entries and requests on chain, synced', {
     );
     // Bounds far above the measured figures (printed above): a quadratic or leaking sync fails them.
     assert.ok(heapGrowth < 64 * 2 ** 20, `heap grew by ${heapGrowth} bytes`);
-    assert.ok(slowestPageMs < 30_000, `a page of 100 entries took ${slowestPageMs} ms`);
+    assert.ok(slowestPageMs < 30_000, `a page of 128 entries took ${slowestPageMs} ms`);
 
     // A second sync finds nothing new.
     const again = await bob.engine.sync();

@@ -2,7 +2,7 @@
  * The chain port on Taquito: `createChain` builds the reader over a node
  * pool (random node per request, retry elsewhere, optional SOCKS5 with
  * per-group isolation) and hands out writers for the identities whose keys
- * we hold. Reads are one `run_script_view` per range (≤ 100 entries) or per
+ * we hold. Reads are one `run_script_view` per range (≤ 128 entries) or per
  * 200 addresses; see docs/chain.md for every call an operation makes.
  */
 

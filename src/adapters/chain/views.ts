@@ -28,7 +28,7 @@ export const BOUNDS = {
   entryBytes: 3584,
   entriesPerPost: 8,
   requestBytes: 1024,
-  rangeEntries: 100,
+  rangeEntries: 128,
   countersAddresses: 200,
 } as const;
 
