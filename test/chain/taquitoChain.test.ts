@@ -4,10 +4,13 @@
  */
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { ChainError } from '../../src/adapters/chain/errors.js';
 import { createChain, type MizuChain, verifiedBundleOf } from '../../src/adapters/chain/index.js';
+import { originateMizu } from '../../src/adapters/chain/originate.js';
 import type { ChainWriter } from '../../src/ports/chain.js';
+import { MIZU_SOURCE_URL } from '../../src/sandbox/node.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { makeUser, seededRandom, type TestUser, testSecretKey } from '../helpers/fixtures.js';
 
@@ -204,6 +207,34 @@ describe('chain adapter on the sandbox', { timeout: 120_000 }, () => {
     const many = Array.from({ length: 450 }, (_, i) => (i === 333 ? alice.address : bob.address));
     const counters = await chain.getCounters(many, 'directory');
     assert.equal(counters.get(alice.address)?.posts, 139);
+  });
+
+  it('reads a contract originated with the earlier range bound (100) at that bound', async () => {
+    const source = readFileSync(MIZU_SOURCE_URL, 'utf8');
+    const bound = /PUSH nat 128 ; COMPARE ; LT ;/g;
+    assert.equal(source.match(bound)?.length, 2, 'both range views are bounded at 128');
+    const legacy = await originateMizu({
+      urls: [sandbox.url],
+      secretKey: aliceKey,
+      code: source.replace(bound, 'PUSH nat 100 ; COMPARE ; LT ;'),
+    });
+    const old = await createChain({ urls: [sandbox.url], contract: legacy.contract, pollMs: 50 });
+    try {
+      const writer = await old.writer(aliceKey);
+      await writer.waitForInclusion(
+        await writer.inject({ kind: 'register', bundle: alice.bundleBytes }),
+      );
+      const entries = Array.from({ length: 8 }, (_, i) => bytes(3, i));
+      await writer.waitForInclusion(await writer.inject({ kind: 'post', entries }));
+      const read = await old.getPostal(alice.address, 0, 1000, 'directory');
+      assert.deepEqual(
+        read.map((e) => e.bytes),
+        entries,
+      );
+      assert.equal((await old.getPostal(alice.address, 2, 120, 'directory')).length, 6);
+    } finally {
+      await old.close();
+    }
   });
 
   it('refuses a post by an unregistered account and a registration by an unfunded one', async () => {

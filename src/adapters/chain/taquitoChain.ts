@@ -29,6 +29,7 @@ import {
   decodeCounters,
   decodeRange,
   decodeUser,
+  LEGACY_RANGE_ENTRIES,
   type ViewName,
   viewInput,
 } from './views.js';
@@ -75,9 +76,14 @@ function checkIndex(n: number, what: string): void {
     throw new ChainError('invalid-argument', `${what} must be a non-negative integer`);
 }
 
+const isRangeTooLong = (e: unknown) =>
+  e instanceof ChainError && e.code === 'rejected' && e.errors.includes('MIZU_RANGE_TOO_LONG');
+
 class TaquitoChain implements MizuChain {
   private ttl: number | undefined;
   private costPerByte: bigint | undefined;
+  /** Entries per range view call: the contract's bound, lowered once if the contract is older. */
+  private rangeEntries: number = BOUNDS.rangeEntries;
 
   constructor(
     readonly pool: NodePool,
@@ -151,10 +157,18 @@ class TaquitoChain implements MizuChain {
     const max = view === 'get_postal' ? BOUNDS.entryBytes : BOUNDS.requestBytes;
     const out: BoxEntry[] = [];
     for (let at = from; at < from + count; ) {
-      const n = Math.min(BOUNDS.rangeEntries, from + count - at);
-      const part = await this.view(group, view, viewInput.range(owner, at, n), (d) =>
-        decodeRange(d, at, n, max, view),
-      );
+      const n = Math.min(this.rangeEntries, from + count - at);
+      let part: BoxEntry[];
+      try {
+        part = await this.view(group, view, viewInput.range(owner, at, n), (d) =>
+          decodeRange(d, at, n, max, view),
+        );
+      } catch (e) {
+        // A contract originated before the bound was raised: read it at its own bound.
+        if (!(n > LEGACY_RANGE_ENTRIES && isRangeTooLong(e))) throw e;
+        this.rangeEntries = LEGACY_RANGE_ENTRIES;
+        continue;
+      }
       out.push(...part);
       if (part.length < n) break; // past the end of the box
       at += n;

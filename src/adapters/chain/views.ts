@@ -32,6 +32,12 @@ export const BOUNDS = {
   countersAddresses: 200,
 } as const;
 
+/**
+ * The range bound of contracts originated from the source before it was
+ * raised to 128 (local sandboxes created by earlier versions keep theirs).
+ */
+export const LEGACY_RANGE_ENTRIES = 100;
+
 export type ViewName = 'get_user' | 'get_counters' | 'get_postal' | 'get_requests';
 
 const str = (s: string): Expr => ({ string: s });
