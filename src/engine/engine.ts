@@ -103,6 +103,12 @@ import type {
 export const MAX_ENTRY_BYTES = 3584;
 /** How often the run loop rotates the signed prekey. */
 export const PREKEY_ROTATION_MS = 7 * 24 * 60 * 60 * 1000;
+/**
+ * How long retired prekeys are kept while a discovery request is pending: the
+ * first message a request points to may have been made with one of them, and
+ * it is read only when the request is accepted.
+ */
+export const PENDING_REQUEST_PREKEY_HOLD_MS = 90 * 24 * 60 * 60 * 1000;
 
 export interface EngineDeps {
   readonly store: EngineStore;
@@ -250,11 +256,17 @@ export class Engine {
     return publish(this.#ctx, id.address, writer);
   }
 
-  /** A new signed prekey; the old ones are kept for the grace period; the bundle is re-published. */
+  /**
+   * A new signed prekey; the old ones are kept for the grace period (longer
+   * while a request is pending: PENDING_REQUEST_PREKEY_HOLD_MS); the bundle
+   * is re-published.
+   */
   async rotatePrekey(): Promise<OpProgress> {
     const id = this.#current();
     const now = this.#ctx.clock.now();
-    const keys = dropExpiredPrekeys(rotateKeys(id.keys, now, this.#ctx.random), now, this.#graceMs);
+    const pending = pendingRequests(this.#db, id.address).length > 0;
+    const keep = pending ? Math.max(this.#graceMs, PENDING_REQUEST_PREKEY_HOLD_MS) : this.#graceMs;
+    const keys = dropExpiredPrekeys(rotateKeys(id.keys, now, this.#ctx.random), now, keep);
     updateKeys(this.#db, id.address, keys, now);
     return this.publishBundle();
   }

@@ -7,6 +7,7 @@ export {
   Engine,
   type EngineDeps,
   MAX_ENTRY_BYTES,
+  PENDING_REQUEST_PREKEY_HOLD_MS,
   PREKEY_ROTATION_MS,
   type RunOptions,
   type SendOptions,

@@ -72,6 +72,7 @@ export class World {
       rpcUrl?: string;
       home?: string;
       isolatedCounterReads?: boolean;
+      prekeyGraceMs?: number;
     } = {},
   ): Promise<Party> {
     const home = opts.home ?? join(this.dir, `${name}-${randomBytes(4).toString('hex')}`);
@@ -91,6 +92,7 @@ export class World {
       ...(opts.isolatedCounterReads !== undefined
         ? { isolatedCounterReads: opts.isolatedCounterReads }
         : {}),
+      ...(opts.prekeyGraceMs !== undefined ? { prekeyGraceMs: opts.prekeyGraceMs } : {}),
     });
     const id = await engine.createIdentity({
       name,
