@@ -4,9 +4,9 @@
  * rule (BRIEF §2; docs/protocol.md "Sessions of a conversation").
  *
  * Rules:
- * - `sessions[0]` is the active session: the one new messages are sent on.
- *   Every session is tried when receiving, so a message sent on any session
- *   still known is never lost.
+ * - `sessions[0]` is the active session: new messages are sent on it, with
+ *   one exception (the fourth rule). Every session is tried when receiving,
+ *   so a message sent on any session still known is never lost.
  * - An initial message whose ephemeral key was already accepted is a
  *   duplicate (DuplicateMessageError): it never starts a second session.
  * - A new session started by the peer becomes active, except during a
@@ -14,6 +14,10 @@
  *   has been received on it yet, both sides keep both sessions and the one
  *   started by the party whose address is smaller (22-byte binary encoding,
  *   compared byte by byte) is active on both sides.
+ * - While our active session is unconfirmed and the next one was started by
+ *   the peer, we send on the peer's session: the peer surely holds it, while
+ *   it may never have read our initial message (a prekey gone past its
+ *   grace). Once a message arrives on ours, we send on ours.
  * - At most MAX_SESSIONS_PER_CONVERSATION sessions are kept; the oldest
  *   inactive one is dropped first.
  *
@@ -57,7 +61,7 @@ export interface Conversation {
   readonly peerIdentityKey: Uint8Array;
   readonly contract: string;
   readonly chainId: string;
-  /** sessions[0] is active. */
+  /** sessions[0] is active (see `sendingIndex` for the one session we may send on instead). */
   readonly sessions: readonly Session[];
   /** Ephemeral keys of accepted initial messages, oldest first. */
   readonly seenInitials: readonly Uint8Array[];
@@ -104,11 +108,14 @@ export function encryptMessage(
     throw new InvalidArgumentError('plaintext', `longer than ${MAX_PLAINTEXT_BYTES} bytes`);
   }
   const padded = pad(plaintext, options.padding ?? DEFAULT_PADDING);
-  const active = conv.sessions[0];
+  const index = sendingIndex(conv);
+  const active = conv.sessions[index];
   if (active && canSend(active.ratchet)) {
     const sent = sessionEncrypt(active, padded);
+    const sessions = conv.sessions.slice();
+    sessions[index] = sent.session;
     return {
-      conversation: { ...conv, sessions: [sent.session, ...conv.sessions.slice(1)] },
+      conversation: { ...conv, sessions },
       entry: encodeEntry(sent.entry),
       sessionId: active.id,
       startedSession: false,
@@ -249,7 +256,20 @@ function limitSessions(sessions: Session[]): Session[] {
     : sessions;
 }
 
-/** The active session's id, or null before any session exists. */
+/**
+ * The session new messages are sent on: the active one, except while the
+ * active one is ours and unconfirmed and the next was started by the peer.
+ * Then the peer's: the peer may never have read our initial message (it was
+ * made with a prekey the peer no longer holds), and a session we may not
+ * share would leave everything we send unread. A message received on ours
+ * confirms it, and from then on we send on ours (docs/protocol.md §6 rule 4).
+ */
+function sendingIndex(conv: Conversation): number {
+  const [active, next] = conv.sessions;
+  return active?.initiatedByUs && !active.confirmed && next && !next.initiatedByUs ? 1 : 0;
+}
+
+/** The id of the session new messages are sent on, or null before any session exists. */
 export function activeSessionId(conv: Conversation): Uint8Array | null {
-  return conv.sessions[0]?.id ?? null;
+  return conv.sessions[sendingIndex(conv)]?.id ?? null;
 }

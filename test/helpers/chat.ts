@@ -7,6 +7,7 @@
 import type { Random } from '../../src/ports/random.js';
 import { toHex, utf8 } from '../../src/protocol/bytes.js';
 import {
+  activeSessionId,
   type Conversation,
   createConversation,
   decryptEntry,
@@ -102,9 +103,10 @@ export class Endpoint {
     return this.conv.sessions.map((s) => toHex(s.id));
   }
 
+  /** Hex id of the session the next message goes on. */
   activeSessionId(): string | null {
-    const s = this.conv.sessions[0];
-    return s ? toHex(s.id) : null;
+    const id = activeSessionId(this.conv);
+    return id ? toHex(id) : null;
   }
 }
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InMemorySigner } from '@taquito/signer';
 import {
+  activeSessionId,
   type Conversation,
   createConversation,
   DEFAULT_PADDING,
@@ -56,6 +57,7 @@ import {
   specSafetyNumber,
   specSealPayload,
   specSealRequest,
+  specSendingSession,
   specSignBundle,
   specUnpad,
   specVerifyBundle,
@@ -942,7 +944,7 @@ describe('interop with an implementation written from docs/protocol.md', () => {
     );
   });
 
-  test('10. simultaneous start (§6 rule 3): both sides settle on the same session', async () => {
+  test('10. simultaneous start (§6 rules 3 and 4): both sides settle on the same session', async () => {
     for (const specFirst of [true, false]) {
       const random = seededRandom(`10-${specFirst}`);
       const p = await makeUser('bob', testSecretKey('bob'), random, { withKem: specFirst });
@@ -972,6 +974,36 @@ describe('interop with an implementation written from docs/protocol.md', () => {
         assert.equal(ss.receive(ps.send(`p${i}`)), `p${i}`);
         assert.equal(ps.receive(ss.send(`s${i}`)), `s${i}`);
       }
+      assert.deepEqual(activeSessionId(ps.conv), want, 'project sends on it');
+      assert.deepEqual(specSendingSession(ss.conv)?.id, want, 'spec sends on it');
     }
+  });
+
+  test('10b. a first message the peer never reads (§6 rule 4): its sender moves to the peer session', async () => {
+    const smallerLost: boolean[] = [];
+    for (const specLost of [true, false]) {
+      const random = seededRandom(`10b-${specLost}`);
+      const p = await makeUser('bob', testSecretKey('bob'), random);
+      const s = await specUser(`alice-10b-${specLost}`, true);
+      const ps = projectParty(
+        p,
+        { address: s.address, ik: s.ik.pub, bundle: await projectViewOf(s) },
+        true,
+        'p10b',
+      );
+      const ss = specParty(s, specViewOf(p), true, 's10b');
+      const [lost, other] = specLost ? [ss, ps] : [ps, ss];
+      const [lostAddress, otherAddress] = specLost
+        ? [s.address, p.address]
+        : [p.address, s.address];
+      smallerLost.push(Buffer.compare(addressBytes(lostAddress), addressBytes(otherAddress)) < 0);
+      lost.send('never read'); // as if made with a prekey the peer no longer holds
+      assert.equal(lost.receive(other.send('hello')), 'hello');
+      for (let i = 0; i < 3; i++) {
+        assert.equal(other.receive(lost.send(`l${i}`)), `l${i}`);
+        assert.equal(lost.receive(other.send(`o${i}`)), `o${i}`);
+      }
+    }
+    assert.ok(smallerLost.includes(true), 'the smaller address lost its first message once');
   });
 });

@@ -622,12 +622,19 @@ export function specConversation(
   };
 }
 
+/** §6 rule 4: the first session, unless it is ours, unconfirmed, and the second is the peer's. */
+export function specSendingSession(c: SpecConversation): SpecSession | undefined {
+  const [first, second] = c.sessions;
+  if (first?.initiatedByUs && !first.confirmed && second && !second.initiatedByUs) return second;
+  return first;
+}
+
 export function specEncrypt(
   c: SpecConversation,
   plaintext: Uint8Array,
   opts: { rand: Rand; bundle?: SpecBundle; postQuantum?: boolean; padding?: Padding },
 ): Uint8Array {
-  const active = c.sessions[0];
+  const active = specSendingSession(c);
   if (active?.ratchet.cks) {
     return cat(
       new Uint8Array([KIND.steady]),

@@ -202,7 +202,7 @@ describe('conversations', () => {
     });
   });
 
-  describe('simultaneous start (§6 rule 3)', () => {
+  describe('simultaneous start (§6 rules 3 and 4)', () => {
     for (const [first, second] of [
       ['alice', 'bob'],
       ['bob', 'alice'],
@@ -223,11 +223,22 @@ describe('conversations', () => {
 
         p.sync(p.x);
         p.sync(p.y);
-        const expected = smaller(u, v) ? su.sessionId : sv.sessionId;
-        assert.equal(p.x.activeSessionId(), expected);
-        assert.equal(p.y.activeSessionId(), expected);
+        const xSmaller = smaller(u, v);
+        const expected = xSmaller ? su.sessionId : sv.sessionId;
+        const [small, large] = xSmaller ? [p.x, p.y] : [p.y, p.x];
+        const largeSession = xSmaller ? sv.sessionId : su.sessionId;
         assert.deepEqual(p.x.sessionIds().sort(), [su.sessionId, sv.sessionId].sort());
         assert.deepEqual(p.y.sessionIds().sort(), [su.sessionId, sv.sessionId].sort());
+        // Both rank the smaller party's session first. The larger party sends on it;
+        // the smaller one sends on the larger's until a message confirms its own.
+        assert.deepEqual([p.x.sessionIds()[0], p.y.sessionIds()[0]], [expected, expected]);
+        assert.equal(large.activeSessionId(), expected);
+        assert.equal(small.activeSessionId(), largeSession);
+        assert.equal(p.send(small, 'on the peer session').sessionId, largeSession);
+        p.send(large, 'on the winning session');
+        p.sync(small);
+        p.sync(large);
+        assert.equal(small.activeSessionId(), expected);
 
         // They keep talking, on the winning session only.
         for (let i = 0; i < 5; i++) {
@@ -251,9 +262,9 @@ describe('conversations', () => {
         const sv = p.send(p.y, `${second} 1`);
         p.sync(p.x);
         const expected = smaller(u, v) ? su.sessionId : sv.sessionId;
-        assert.equal(p.x.activeSessionId(), expected);
-        // Sent after the switch, on whichever session won, before the peer read anything.
-        assert.equal(p.send(p.x, `${first} 2`).sessionId, expected);
+        // Before the peer has read anything, the reply goes on the peer's session:
+        // the winner when the peer is smaller, the one the peer surely holds otherwise.
+        assert.equal(p.send(p.x, `${first} 2`).sessionId, sv.sessionId);
         p.sync(p.y);
         assert.equal(p.y.activeSessionId(), expected);
         p.send(p.y, `${second} 2`);
@@ -263,6 +274,29 @@ describe('conversations', () => {
         assert.equal(p.x.activeSessionId(), expected);
         assert.equal(p.y.activeSessionId(), expected);
         p.assertNothingLost();
+      });
+
+      test(`${first}'s first message is never read (its prekey is gone); ${second} starts, and they talk`, () => {
+        const users = { alice, bob, carol, dave };
+        const u = users[first];
+        const v = users[second];
+        const p = endpoints(u, v, `unread-start/${first}-${second}`);
+        const lost = p.send(p.x, `${first} 1, made with a prekey that will be gone`);
+        // The reader skips it, as a reader without that prekey finds it "not mine".
+        p.cursors.set(p.y, 1);
+        const sv = p.send(p.y, `${second} 1`);
+        p.sync(p.x);
+        assert.deepEqual(p.y.sessionIds(), [sv.sessionId]);
+        // Whatever the order of the addresses, the first party now writes on the
+        // session the peer holds, and keeps doing so.
+        for (let i = 0; i < 3; i++) {
+          assert.equal(p.send(p.x, `${first} ${i + 2}`).sessionId, sv.sessionId);
+          assert.equal(p.sync(p.y).length, 1);
+          p.send(p.y, `${second} ${i + 2}`);
+          assert.equal(p.sync(p.x).length, 1);
+        }
+        assert.notEqual(lost.sessionId, sv.sessionId);
+        assert.equal(p.x.activeSessionId(), sv.sessionId);
       });
     }
   });
