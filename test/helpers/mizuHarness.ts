@@ -112,40 +112,34 @@ export class MizuHarness {
     assert.equal(JSON.stringify(this.snapshot()), before, 'a refused call changes nothing');
   }
 
-  /** Runs a view on the committed state; returns the readable result or the failure. */
-  view(name: string, input: string): Expr {
-    const r = runView({
+  /** Runs a view on the committed state. */
+  private runView(name: string, input: string): ReturnType<typeof runView> {
+    return runView({
       script: this.script,
       view: name,
       input,
       storage: this.storage,
       context: this.context(MIZU_ADDRESS),
     });
+  }
+
+  /** The readable result of a view that must apply. */
+  view(name: string, input: string): Expr {
+    const r = this.runView(name, input);
     if (r.status !== 'applied') assert.fail(`view ${name} failed: ${JSON.stringify(r.error)}`);
     return r.readable;
   }
 
-  /** Gas units (rounded up) a view that applies consumes on the committed state. */
+  /** Gas units (rounded up) a view that must apply consumes. */
   viewGas(name: string, input: string): number {
-    const r = runView({
-      script: this.script,
-      view: name,
-      input,
-      storage: this.storage,
-      context: this.context(MIZU_ADDRESS),
-    });
+    const r = this.runView(name, input);
     if (r.status !== 'applied') assert.fail(`view ${name} failed: ${JSON.stringify(r.error)}`);
     return Math.ceil(Number(r.consumedMilligas) / 1000);
   }
 
+  /** The failure of a view that must fail. */
   viewError(name: string, input: string): Failed['error'] {
-    const r = runView({
-      script: this.script,
-      view: name,
-      input,
-      storage: this.storage,
-      context: this.context(MIZU_ADDRESS),
-    });
+    const r = this.runView(name, input);
     assert.equal(r.status, 'failed', `view ${name} ${input} should fail`);
     return (r as Failed).error;
   }
